@@ -1,0 +1,49 @@
+"""The mapping methods, by name. A method is `fn(layer, array) -> Plan`.
+
+Later methods register here with `register`; callers look them up with `get` or `METHODS`
+and never import a method module directly.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from ..errors import XbarError
+from ..layers import ArraySpec, ConvLayer
+from ..plan import Plan
+
+MethodFn = Callable[[ConvLayer, ArraySpec], Plan]
+METHODS: dict[str, MethodFn] = {}
+DESCRIPTIONS: dict[str, str] = {}
+
+
+def register(name: str, description: str):
+    def deco(fn: MethodFn) -> MethodFn:
+        METHODS[name] = fn
+        DESCRIPTIONS[name] = description
+        return fn
+    return deco
+
+
+def get(name: str) -> MethodFn:
+    try:
+        return METHODS[name]
+    except KeyError:
+        raise XbarError(f"unknown method '{name}'; known: {', '.join(METHODS)}") from None
+
+
+def parse_methods(text: str) -> list[str]:
+    names = [n.strip() for n in str(text).split(",") if n.strip()]
+    if not names:
+        raise XbarError("no method given")
+    for n in names:
+        get(n)
+    return names
+
+
+def map_layer(layer: ConvLayer, array: ArraySpec, method: str) -> Plan:
+    return get(method)(layer, array)
+
+
+from . import im2col, sdk, vw_sdk  # noqa: E402,F401  (registers the built-in methods)
+
+DEFAULT_METHODS = ("im2col", "sdk", "vw-sdk")
