@@ -23,6 +23,7 @@ class Network:
     array: ArraySpec | None = None
     description: str = ""
     source: str = field(default="", compare=False)  # where it came from (file, preset)
+    notes: tuple[str, ...] = field(default=(), compare=False)  # import report lines
 
     def __post_init__(self):
         names = [layer.name for layer in self.layers]

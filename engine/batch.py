@@ -1,0 +1,115 @@
+"""Map a whole network with several methods, and sweep array sizes; cooperative cancel.
+
+Long work takes `progress(done, total, text)` and `should_stop()` callables; it raises
+`Cancelled` when `should_stop()` turns true. A result echoes the request it answers so
+a GUI can drop results that arrive for inputs the user has since changed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Callable
+
+from .errors import Cancelled, XbarError
+from .layers import ArraySpec, ConvLayer
+from .methods import get
+from .plan import Plan
+
+Progress = Callable[[int, int, str], None]
+ShouldStop = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class MapRequest:
+    layers: tuple[ConvLayer, ...]
+    array: ArraySpec
+    methods: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MapResult:
+    request: MapRequest
+    plans: tuple[dict, ...]  # per layer: {method: Plan}
+
+    def totals(self) -> dict[str, int]:
+        return {m: sum(p[m].cycles for p in self.plans) for m in self.request.methods}
+
+    def lower_bound_total(self) -> int:
+        return sum(next(iter(p.values())).lower_bound for p in self.plans) if self.plans else 0
+
+
+def _check(should_stop: ShouldStop | None) -> None:
+    if should_stop is not None and should_stop():
+        raise Cancelled()
+
+
+def map_one(layer: ConvLayer, array: ArraySpec, method: str) -> Plan:
+    """`map_layer` with the layer and method named in any error."""
+    try:
+        return get(method)(layer, array)
+    except XbarError as e:
+        raise XbarError(f"layer '{layer.name}', method {method}: {e}") from e
+
+
+def map_network(request: MapRequest, progress: Progress | None = None,
+                should_stop: ShouldStop | None = None) -> MapResult:
+    total = len(request.layers) * len(request.methods)
+    plans, done = [], 0
+    for layer in request.layers:
+        row = {}
+        for method in request.methods:
+            _check(should_stop)
+            if progress:
+                progress(done, total, f"{layer.name} ({method})")
+            row[method] = map_one(layer, request.array, method)
+            done += 1
+        plans.append(row)
+    if progress:
+        progress(total, total, "done")
+    return MapResult(request, tuple(plans))
+
+
+@dataclass(frozen=True)
+class SweepRequest:
+    layers: tuple[ConvLayer, ...]
+    arrays: tuple[ArraySpec, ...]
+    methods: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    request: SweepRequest
+    totals: dict  # method -> tuple of total cycles, one per array
+    lower_bounds: tuple[int, ...]
+
+
+def sweep(request: SweepRequest, progress: Progress | None = None,
+          should_stop: ShouldStop | None = None) -> SweepResult:
+    from .plan import lower_bound
+
+    totals = {m: [] for m in request.methods}
+    bounds = []
+    n = len(request.arrays) * len(request.methods)
+    done = 0
+    for array in request.arrays:
+        for method in request.methods:
+            _check(should_stop)
+            if progress:
+                progress(done, n, f"{array.label()} ({method})")
+            cycles = 0
+            for layer in request.layers:
+                _check(should_stop)
+                cycles += map_one(layer, array, method).cycles
+            totals[method].append(cycles)
+            done += 1
+        bounds.append(sum(lower_bound(layer, array) for layer in request.layers))
+    if progress:
+        progress(n, n, "done")
+    return SweepResult(request, {m: tuple(v) for m, v in totals.items()}, tuple(bounds))
+
+
+def square_arrays(sizes, cell_bits: int = 1, weight_bits: int = 1) -> tuple[ArraySpec, ...]:
+    return tuple(ArraySpec(s, s, cell_bits, weight_bits) for s in sizes)
+
+
+def with_array(spec: ArraySpec, **changes) -> ArraySpec:
+    return replace(spec, **changes)
