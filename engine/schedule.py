@@ -1,0 +1,186 @@
+"""The cycle schedule (mapping model, section 6): cycle index <-> (group, b, a, py, px).
+
+Random access by arithmetic: cycle 10 million costs the same as cycle 0.
+Weight-stationary order: for g: for b: for a: for py: for px.
+Input-stationary order:  for g: for py: for px: for b: for a.
+Groups (grouped convolution) are always outermost: each is an independent layer.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from .layout import col_vectors, row_vectors
+from .plan import Plan
+
+ORDERS = ("weight", "input")
+
+
+@dataclass(frozen=True)
+class Cycle:
+    index: int
+    group: int
+    b: int  # column tile
+    a: int  # row tile
+    py: int  # PW position
+    px: int
+
+
+@dataclass(frozen=True)
+class RowSources:
+    """Per row in one cycle: global input channel and IFM pixel; -1 where unused.
+
+    `padding` marks used rows whose pixel is padding or past the far edge (driven with 0).
+    """
+
+    c: np.ndarray
+    iy: np.ndarray
+    ix: np.ndarray
+    padding: np.ndarray
+
+
+@dataclass(frozen=True)
+class ColTargets:
+    """Per column in one cycle: global output channel and OFM pixel; -1 where unused or past the edge."""
+
+    oc: np.ndarray
+    oy: np.ndarray
+    ox: np.ndarray
+    past_edge: np.ndarray  # used columns whose window lies past the OFM edge
+
+
+class Schedule:
+    def __init__(self, plan: Plan, order: str = "weight"):
+        if order not in ORDERS:
+            raise ValueError(f"loop order must be one of {ORDERS}, got {order!r}")
+        self.plan, self.order = plan, order
+        p = plan
+        # Sizes of the nested loops, outermost first.
+        if order == "weight":
+            self._dims = (p.layer.groups, p.ac, p.ar, p.n_pw_h, p.n_pw_w)
+        else:
+            self._dims = (p.layer.groups, p.n_pw_h, p.n_pw_w, p.ac, p.ar)
+        self.total = p.cycles
+
+    def cycle(self, t: int) -> Cycle:
+        if not 0 <= t < self.total:
+            raise IndexError(f"cycle {t} outside 0..{self.total - 1}")
+        t0, idx = t, []
+        for size in reversed(self._dims):
+            t, r = divmod(t, size)
+            idx.append(r)
+        i = idx[::-1]
+        if self.order == "weight":
+            g, b, a, py, px = i
+        else:
+            g, py, px, b, a = i
+        return Cycle(t0, g, b, a, py, px)
+
+    def index(self, group: int, b: int, a: int, py: int, px: int):
+        """Cycle index of (group, b, a, py, px); works elementwise on numpy arrays."""
+        if self.order == "weight":
+            parts = (group, b, a, py, px)
+        else:
+            parts = (group, py, px, b, a)
+        t = 0
+        for v, size in zip(parts, self._dims):
+            t = t * size + v
+        return t
+
+    def row_sources(self, t: int) -> RowSources:
+        cyc, p = self.cycle(t), self.plan
+        rv = row_vectors(p, cyc.a)
+        L = p.layer
+        iy = cyc.py * p.nh * L.stride_h - L.pad_h + rv.y
+        ix = cyc.px * p.nw * L.stride_w - L.pad_w + rv.x
+        used = rv.used
+        pad = used & ((iy < 0) | (iy >= L.in_h) | (ix < 0) | (ix >= L.in_w))
+        c = np.where(used, cyc.group * p.group.in_c + rv.c, -1)
+        ok = used & ~pad
+        return RowSources(c.astype(np.int32), np.where(ok, iy, -1).astype(np.int32),
+                          np.where(ok, ix, -1).astype(np.int32), pad)
+
+    def col_targets(self, t: int) -> ColTargets:
+        cyc, p = self.cycle(t), self.plan
+        cv = col_vectors(p, cyc.b)
+        used = cv.used
+        oy = cyc.py * p.nh + cv.copy // p.nw
+        ox = cyc.px * p.nw + cv.copy % p.nw
+        past = used & ((oy >= p.layer.out_h) | (ox >= p.layer.out_w))
+        ok = used & ~past
+        oc = np.where(ok, cyc.group * p.group.out_c + cv.oc, -1)
+        return ColTargets(oc.astype(np.int32), np.where(ok, oy, -1).astype(np.int32),
+                          np.where(ok, ox, -1).astype(np.int32), past)
+
+    def output_cycles(self, oc) -> tuple[np.ndarray, np.ndarray]:
+        """For output channel(s) `oc` (global): first and last cycle touching each OFM pixel.
+
+        Returns arrays of shape (..., OH, OW). An output is partial from its first cycle
+        and complete after its last (its last row tile), section 6.
+        """
+        p = self.plan
+        oc = np.asarray(oc)
+        g, o = oc // p.group.out_c, oc % p.group.out_c
+        oy = np.arange(p.layer.out_h)[:, None]
+        ox = np.arange(p.layer.out_w)[None, :]
+        py, wy = oy // p.nh, oy % p.nh
+        px, wx = ox // p.nw, ox % p.nw
+        k = wy * p.nw + wx
+        o = o[..., None, None]
+        if p.col_split == "flat":
+            b = (k * p.group.out_c + o) // p.array.logical_cols
+        else:
+            b = o // p.oct + 0 * k
+        g = g[..., None, None]
+        return self.index(g, b, 0, py, px), self.index(g, b, p.ar - 1, py, px)
+
+    def ofm_state(self, t: int, oc: int) -> np.ndarray:
+        """(OH, OW) uint8 for output channel `oc` after cycle t: 0 not started, 1 partial, 2 complete."""
+        first, last = self.output_cycles(oc)
+        return (first <= t).astype(np.uint8) + (last <= t).astype(np.uint8)
+
+    @cached_property
+    def _completions(self) -> tuple[np.ndarray, np.ndarray]:
+        """Cycles at which outputs complete (sorted) and the running count of complete outputs.
+
+        Outputs complete in the last row tile of each (group, b, PW position); how many
+        depends only on b and the position, so this table stays small where a per-output
+        one (OC*OH*OW) would not.
+        """
+        p = self.plan
+        cnt = np.zeros((p.ac, p.nh, p.nw), dtype=np.int64)
+        for b in range(p.ac):
+            cv = col_vectors(p, b)
+            k = cv.copy[(cv.bit == 0) & cv.used]
+            cnt[b] = np.bincount(k, minlength=p.copies).reshape(p.nh, p.nw)
+        rowvalid = (np.arange(p.n_pw_h)[:, None] * p.nh + np.arange(p.nh)[None, :]) < p.layer.out_h
+        colvalid = (np.arange(p.n_pw_w)[:, None] * p.nw + np.arange(p.nw)[None, :]) < p.layer.out_w
+        n_out = np.einsum("yi,xj,bij->byx", rowvalid.astype(np.int64), colvalid.astype(np.int64), cnt)
+        g = np.arange(p.layer.groups)[:, None, None, None]
+        b = np.arange(p.ac)[None, :, None, None]
+        py = np.arange(p.n_pw_h)[None, None, :, None]
+        px = np.arange(p.n_pw_w)[None, None, None, :]
+        cycles = np.broadcast_to(self.index(g, b, p.ar - 1, py, px), (p.layer.groups,) + n_out.shape).ravel()
+        counts = np.broadcast_to(n_out, (p.layer.groups,) + n_out.shape).ravel()
+        order = np.argsort(cycles, kind="stable")
+        return cycles[order], np.cumsum(counts[order])
+
+    def outputs_complete(self, t: int) -> int:
+        """How many OFM values (all channels) are complete after cycle t."""
+        cycles, running = self._completions
+        i = int(np.searchsorted(cycles, t, side="right"))
+        return int(running[i - 1]) if i else 0
+
+    @property
+    def outputs_total(self) -> int:
+        return self.plan.layer.out_c * self.plan.layer.out_h * self.plan.layer.out_w
+
+    def next_tile_change(self, t: int) -> int:
+        """First cycle after t whose array configuration (group, a, b) differs; total if none."""
+        p = self.plan
+        if self.order == "input" and p.ar * p.ac > 1:
+            return min(self.total, t + 1)  # input-stationary reprograms every cycle
+        # The configuration holds for one full sweep of the PW positions.
+        return min(self.total, (t // p.n_pw + 1) * p.n_pw)
