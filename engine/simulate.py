@@ -43,6 +43,14 @@ def bit_slices(w: np.ndarray, array: ArraySpec) -> np.ndarray:
     return out
 
 
+def exact_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Integer matrix product, exact: float64 (BLAS) while every sum stays below 2**52, else int64."""
+    bound = int(np.abs(a).max(initial=0)) * int(np.abs(b).max(initial=0)) * a.shape[-1]
+    if bound < 2 ** 52:
+        return np.rint(a.astype(np.float64) @ b.astype(np.float64)).astype(np.int64)
+    return a.astype(np.int64) @ b.astype(np.int64)
+
+
 def direct_conv(layer: ConvLayer, x: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Reference convolution: x (IC, H, W), w (OC, IC/g, Kh, Kw) -> (OC, OH, OW), int64."""
     L = layer
@@ -53,7 +61,9 @@ def direct_conv(layer: ConvLayer, x: np.ndarray, w: np.ndarray) -> np.ndarray:
     out = np.empty((L.out_c, L.out_h, L.out_w), dtype=np.int64)
     w = np.asarray(w, dtype=np.int64)
     for g in range(L.groups):
-        out[g * ocg:(g + 1) * ocg] = np.einsum("chwij,ocij->ohw", win[g * icg:(g + 1) * icg], w[g * ocg:(g + 1) * ocg])
+        cols = win[g * icg:(g + 1) * icg].transpose(1, 2, 0, 3, 4).reshape(L.out_h * L.out_w, -1)
+        wg = w[g * ocg:(g + 1) * ocg].reshape(ocg, -1)
+        out[g * ocg:(g + 1) * ocg] = exact_matmul(cols, wg.T).T.reshape(ocg, L.out_h, L.out_w)
     return out
 
 
@@ -98,33 +108,26 @@ def simulate(layer: ConvLayer, array: ArraySpec, plan: Plan, x: np.ndarray, w: n
     ocg, icg = p.group.out_c, p.group.in_c
     acc = np.zeros((L.out_c, p.n_pw_h * p.nh, p.n_pw_w * p.nw), dtype=np.int64)
     pys, pxs = np.divmod(np.arange(p.n_pw), p.n_pw_w)
-    # float64 products are exact below 2**53 and use BLAS; otherwise stay in int64.
-    xmax = int(np.abs(x).max(initial=0))
-    smax = int(np.abs(slices).max(initial=0))
-    exact_float = xmax * smax * array.rows < 2 ** 52
-    dtype = np.float64 if exact_float else np.int64
     step = max(1, _CHUNK // array.rows)
-    for g in range(L.groups):
-        for b in range(p.ac):
-            for a in range(p.ar):
+    for b in range(p.ac):
+        for a in range(p.ar):
+            lay = TileLayout(p, a, b)  # the same for every group
+            rv, cv = lay.rows, lay.cols
+            used = rv.used
+            ry, rx = np.where(used, rv.y, 0), np.where(used, rv.x, 0)
+            vcols = cv.copy[: cl * cpw: cpw]  # one entry per logical column
+            vused = vcols >= 0
+            vk = np.where(vused, vcols, 0)
+            for g in range(L.groups):
                 _check(should_stop)
-                lay = TileLayout(p, a, b)
-                gm = tile_matrix(lay, slices, g).astype(dtype)
-                rv = lay.rows
-                used = rv.used
+                gm = tile_matrix(lay, slices, g)
                 rc = np.where(used, g * icg + rv.c, 0)
-                ry, rx = np.where(used, rv.y, 0), np.where(used, rv.x, 0)
-                cv = lay.cols
-                vcols = cv.copy[: cl * cpw: cpw]  # one entry per logical column
-                vused = vcols >= 0
-                vk = np.where(vused, vcols, 0)
                 vo = g * ocg + np.where(vused, cv.oc[: cl * cpw: cpw], 0)
                 for s in range(0, p.n_pw, step):
                     py, px = pys[s:s + step, None], pxs[s:s + step, None]
                     xin = xp[rc[None, :], py * p.nh * L.stride_h + ry[None, :], px * p.nw * L.stride_w + rx[None, :]]
-                    xin = np.where(used[None, :], xin, 0).astype(dtype)
-                    y = (xin @ gm)[:, : cl * cpw].reshape(-1, cl, cpw)
-                    y = np.rint(y).astype(np.int64) if exact_float else y
+                    xin = np.where(used[None, :], xin, 0)
+                    y = exact_matmul(xin, gm)[:, : cl * cpw].reshape(-1, cl, cpw)
                     yv = (y * shift).sum(axis=2)  # shift-and-add of the bit slices
                     oy = py * p.nh + (vk // p.nw)[None, :]
                     ox = px * p.nw + (vk % p.nw)[None, :]
