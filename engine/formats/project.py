@@ -1,0 +1,143 @@
+"""A project: a network, the array it maps onto, the methods to compare, options and view.
+
+File: `{"format": "xbarscope-project", "version": 1, "network": <xbarscope-layers document>,
+"array": {...}, "methods": [...], "options": {...}, "view": {...}}`. Instead of `network`
+the file may name `"network_file": "relative/path.csv"` (any layer format), resolved from
+the project file's folder; such a project is saved with the reference, not the layers.
+Saving is atomic: a crash leaves the previous file whole.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from ..errors import FormatError, XbarError
+from ..layers import ArraySpec
+from ..methods import DEFAULT_METHODS, METHODS, get
+from ..network import Network, array_from_dict, network_to_dict
+from . import jsontext, native_json
+from .jsontext import plain_json
+from .layer_files import PROJECT_FORMAT, parse_layers, sniff
+from .textio import read_text, write_atomic
+
+PROJECT_VERSION = 1
+_KEYS = ("format", "version", "network", "network_file", "array", "methods", "options", "view")
+@dataclass(frozen=True)
+class Project:
+    """Immutable: `options` and `view` are read-only mappings of JSON values (treat nested
+    values as read-only too). The hash leaves them out; equality does not."""
+
+    network: Network
+    array: ArraySpec
+    methods: tuple[str, ...] = DEFAULT_METHODS
+    options: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    view: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    network_file: str | None = None  # saved as a reference instead of the layers
+
+    def __post_init__(self):
+        if not isinstance(self.network, Network):
+            raise XbarError(f"network: must be a Network, got {type(self.network).__name__}")
+        if not isinstance(self.array, ArraySpec):
+            raise XbarError(f"array: must be an ArraySpec, got {type(self.array).__name__}")
+        if isinstance(self.methods, str) or not isinstance(self.methods, (list, tuple)) or not self.methods:
+            raise XbarError("methods: must be a non-empty list of method names")
+        for name in self.methods:
+            try:
+                get(name)
+            except (XbarError, TypeError):  # TypeError: an unhashable name such as a list
+                raise XbarError(f"methods: {name!r} is not a method; known: "
+                                f"{', '.join(METHODS)}") from None
+        if len(set(self.methods)) != len(self.methods):
+            raise XbarError("methods: a method is listed twice")
+        if self.network_file is not None and (not isinstance(self.network_file, str)
+                                              or not self.network_file.strip()):
+            raise XbarError("network_file: must be a non-empty path")
+        object.__setattr__(self, "methods", tuple(self.methods))
+        for name in ("options", "view"):
+            value = getattr(self, name)
+            if not isinstance(value, Mapping):
+                raise XbarError(f"{name}: must be an object, got {type(value).__name__}")
+            object.__setattr__(self, name, MappingProxyType(plain_json(value, name)))
+
+
+def project_to_dict(project: Project) -> dict:
+    d: dict = {"format": PROJECT_FORMAT, "version": PROJECT_VERSION}
+    if project.network_file is not None:
+        d["network_file"] = project.network_file
+    else:
+        d["network"] = network_to_dict(project.network)
+    d["array"] = project.array.to_dict()
+    d["methods"] = list(project.methods)
+    d["options"] = plain_json(project.options, "options")
+    d["view"] = plain_json(project.view, "view")
+    return d
+
+
+def _check_header(doc, text: str, path) -> None:
+    if not isinstance(doc, dict):
+        raise FormatError(path, "a project must be a JSON object", 1)
+    if doc.get("format") != PROJECT_FORMAT:
+        raise FormatError(path, f"format is {doc.get('format')!r}, expected '{PROJECT_FORMAT}'",
+                          jsontext.key_line(text, "format"))
+    version = doc.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise FormatError(path, f"version must be a whole number from 1, got {version!r}",
+                          jsontext.key_line(text, "version"))
+    if version > PROJECT_VERSION:
+        raise FormatError(path, f"version {version} is newer than this XbarScope reads "
+                          f"({PROJECT_VERSION})", jsontext.key_line(text, "version"))
+    for key in doc:
+        if key not in _KEYS:
+            raise FormatError(path, f"unknown key {key[:40]!r}; a project has {', '.join(_KEYS)}",
+                              jsontext.key_line(text, key))
+    if ("network" in doc) == ("network_file" in doc):
+        raise FormatError(path, "a project needs either 'network' or 'network_file' (one of them)")
+    if "array" not in doc:
+        raise FormatError(path, "a project needs 'array' (rows, cols, cell_bits, weight_bits)")
+
+
+def _referenced_network(ref, text: str, path) -> Network:
+    line = jsontext.key_line(text, "network_file")
+    if not isinstance(ref, str) or not ref.strip():
+        raise FormatError(path, "network_file: must be a non-empty path", line)
+    target = Path(path).parent / ref
+    try:
+        target_text = read_text(target)
+        fmt = sniff(target_text, target)
+        if fmt == "project":
+            raise FormatError(target, "is a project; network_file must name a layer list")
+        return parse_layers(target_text, target, fmt)
+    except FormatError as e:
+        raise FormatError(path, f"network_file: {e}", line) from None
+
+
+def project_from_document(doc, text: str, path) -> Project:
+    """A parsed project document -> Project. Every error is a FormatError naming `path`."""
+    _check_header(doc, text, path)
+    if "network_file" in doc:
+        network = _referenced_network(doc["network_file"], text, path)
+    else:
+        network = native_json.network_from_document(doc["network"], text, path, Path(path).stem)
+    try:
+        array = array_from_dict(doc["array"])
+        extra = {k: doc[k] for k in ("methods", "options", "view") if k in doc}
+        return Project(network, array, network_file=doc.get("network_file"), **extra)
+    except ValueError as e:  # XbarError, or int('²') in array_from_dict (it passes isdigit)
+        key = re.match(r"[a-z_]*", str(e)).group()  # project errors start with their key
+        line = jsontext.key_line(text, key) if key in _KEYS else None
+        raise FormatError(path, str(e) if isinstance(e, XbarError) else f"invalid value: {e}",
+                          line) from None
+
+
+def load_project(path) -> Project:
+    """Read a project file. Raises FormatError (naming the file and line) for anything wrong."""
+    text = read_text(path)
+    return project_from_document(jsontext.parse(text, path), text, path)
+
+
+def save_project(project: Project, path) -> None:
+    """Write atomically (temp file in the same folder, then rename). FormatError on failure."""
+    write_atomic(path, jsontext.dumps(project_to_dict(project)) + "\n")
