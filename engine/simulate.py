@@ -11,7 +11,7 @@ import numpy as np
 
 from .errors import XbarError
 from .layers import ArraySpec, ConvLayer
-from .layout import TileLayout
+from .layout import TileLayout, col_vectors, row_vectors
 from .plan import Plan
 
 # Input-vector entries materialised per matrix product: bounds memory on big layers.
@@ -23,24 +23,31 @@ def weight_range(weight_bits: int) -> tuple[int, int]:
     return -(1 << (weight_bits - 1)), (1 << (weight_bits - 1)) - 1
 
 
-def bit_slices(w: np.ndarray, array: ArraySpec) -> np.ndarray:
-    """Slices of signed integer weights, shape (cpw, *w.shape); slice 0 least significant.
+def check_weights(w: np.ndarray, array: ArraySpec) -> None:
+    lo, hi = weight_range(array.weight_bits)
+    if w.size and (w.min() < lo or w.max() > hi):
+        raise XbarError(f"weights must lie in [{lo}, {hi}] for {array.weight_bits}-bit weights")
+
+
+def slice_values(w: np.ndarray, q, array: ArraySpec) -> np.ndarray:
+    """Bit slice `q` (broadcast with `w`) of signed integer weights; slice 0 least significant.
 
     Two's complement of `cpw*cell_bits` bits; every slice unsigned except the top one,
     read as signed, so that `sum_q slice_q * 2**(q*cell_bits) == w` exactly.
     """
-    lo, hi = weight_range(array.weight_bits)
-    w = np.asarray(w, dtype=np.int64)
-    if w.size and (w.min() < lo or w.max() > hi):
-        raise XbarError(f"weights must lie in [{lo}, {hi}] for {array.weight_bits}-bit weights")
     cb, cpw = array.cell_bits, array.cells_per_weight
-    total = cb * cpw
-    u = w & ((1 << total) - 1) if total < 63 else w
-    mask = (1 << cb) - 1
-    out = np.stack([(u >> (q * cb)) & mask for q in range(cpw)])
-    top = out[cpw - 1]
-    out[cpw - 1] = np.where(top >= (1 << (cb - 1)), top - (1 << cb), top)
-    return out
+    w = np.asarray(w, dtype=np.int64)
+    q = np.asarray(q, dtype=np.int64)
+    s = (w >> (q * cb)) & ((1 << cb) - 1)  # arithmetic shift: sign-extends like the doc says
+    return np.where((q == cpw - 1) & (s >= (1 << (cb - 1))), s - (1 << cb), s)
+
+
+def bit_slices(w: np.ndarray, array: ArraySpec) -> np.ndarray:
+    """All slices of `w`, shape (cpw, *w.shape)."""
+    w = np.asarray(w, dtype=np.int64)
+    check_weights(w, array)
+    q = np.arange(array.cells_per_weight).reshape((-1,) + (1,) * w.ndim)
+    return slice_values(w[None], q, array)
 
 
 def exact_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -54,16 +61,18 @@ def exact_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def direct_conv(layer: ConvLayer, x: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Reference convolution: x (IC, H, W), w (OC, IC/g, Kh, Kw) -> (OC, OH, OW), int64."""
     L = layer
-    xp = np.pad(np.asarray(x, dtype=np.int64), ((0, 0), (L.pad_h, L.pad_h), (L.pad_w, L.pad_w)))
+    xp = np.pad(np.asarray(x), ((0, 0), (L.pad_h, L.pad_h), (L.pad_w, L.pad_w)))
     win = np.lib.stride_tricks.sliding_window_view(xp, (L.k_h, L.k_w), axis=(1, 2))
     win = win[:, ::L.stride_h, ::L.stride_w][:, :L.out_h, :L.out_w]  # (IC, OH, OW, Kh, Kw)
     icg, ocg = L.group_in_c, L.group_out_c
     out = np.empty((L.out_c, L.out_h, L.out_w), dtype=np.int64)
-    w = np.asarray(w, dtype=np.int64)
+    w = np.asarray(w)
+    step = max(1, _CHUNK // (icg * L.k_h * L.k_w))  # output channels per product: bounds memory
     for g in range(L.groups):
         cols = win[g * icg:(g + 1) * icg].transpose(1, 2, 0, 3, 4).reshape(L.out_h * L.out_w, -1)
-        wg = w[g * ocg:(g + 1) * ocg].reshape(ocg, -1)
-        out[g * ocg:(g + 1) * ocg] = exact_matmul(cols, wg.T).T.reshape(ocg, L.out_h, L.out_w)
+        for o in range(g * ocg, (g + 1) * ocg, step):
+            o1 = min(o + step, (g + 1) * ocg)
+            out[o:o1] = exact_matmul(cols, w[o:o1].reshape(o1 - o, -1).T).T.reshape(o1 - o, L.out_h, L.out_w)
     return out
 
 
@@ -76,73 +85,117 @@ def _check_shapes(layer: ConvLayer, x: np.ndarray, w: np.ndarray) -> None:
         raise XbarError(f"layer '{layer.name}': weight shape {w.shape}, expected {want}")
 
 
-def tile_matrix(layout: TileLayout, slices: np.ndarray, group: int) -> np.ndarray:
+def tile_matrix(layout: TileLayout, w: np.ndarray, group: int) -> np.ndarray:
     """The tile's conductance matrix G (rows x cols) of bit-slice values, int64."""
     p = layout.plan
     g_mat = np.zeros((p.array.rows, p.array.cols), dtype=np.int64)
     r, c = np.nonzero(layout.weight)
     oc = group * p.group.out_c + layout.cols.oc[c]
-    g_mat[r, c] = slices[layout.cols.bit[c], oc, layout.rows.c[r], layout.ky[r, c], layout.kx[r, c]]
+    wv = w[oc, layout.rows.c[r], layout.ky[r, c], layout.kx[r, c]]
+    g_mat[r, c] = slice_values(wv, layout.cols.bit[c], p.array)
     return g_mat
+
+
+class _Tile:
+    """The used sub-block of one tile: used rows x used logical columns (all bit slices).
+
+    Empty rows and columns add nothing, so the products run on this block only. Built from
+    the layout's row and column vectors (section 5) without the full-array cell maps.
+    """
+
+    def __init__(self, plan: Plan, a: int, b: int):
+        p = plan
+        cpw = p.array.cells_per_weight
+        rv, cv = row_vectors(p, a), col_vectors(p, b)
+        self.r = np.nonzero(rv.used)[0]
+        self.v = np.nonzero(cv.copy[: p.array.logical_cols * cpw: cpw] >= 0)[0]  # used logical columns
+        self.phys = (self.v[:, None] * cpw + np.arange(cpw)[None, :]).ravel()
+        self.row_c, self.row_y, self.row_x = rv.c[self.r], rv.y[self.r], rv.x[self.r]
+        k = cv.copy[self.phys]
+        ky = self.row_y[:, None] - (k // p.nw * p.layer.stride_h)[None, :]
+        kx = self.row_x[:, None] - (k % p.nw * p.layer.stride_w)[None, :]
+        self.inside = (ky >= 0) & (ky < p.layer.k_h) & (kx >= 0) & (kx < p.layer.k_w)
+        # Zero cells of the block read any valid weight and are masked out afterwards.
+        self.w_ky, self.w_kx = np.clip(ky, 0, p.layer.k_h - 1), np.clip(kx, 0, p.layer.k_w - 1)
+        self.w_oc, self.w_bit = cv.oc[self.phys], cv.bit[self.phys]
+        kv = cv.copy[self.v * cpw]
+        self.v_oc, self.v_wy, self.v_wx = cv.oc[self.v * cpw], kv // p.nw, kv % p.nw
+
+    def matrices(self, w: np.ndarray, groups: np.ndarray, ocg: int, array: ArraySpec) -> np.ndarray:
+        """G sub-blocks of several groups: (len(groups), used rows, used columns)."""
+        oc = groups[:, None, None] * ocg + self.w_oc[None, None, :]
+        wv = w[oc, self.row_c[None, :, None], self.w_ky[None], self.w_kx[None]]
+        return np.where(self.inside[None], slice_values(wv, self.w_bit[None, None, :], array), 0)
 
 
 def simulate(layer: ConvLayer, array: ArraySpec, plan: Plan, x: np.ndarray, w: np.ndarray,
              should_stop=None) -> np.ndarray:
-    """Run every cycle of `plan` on input `x` (IC, H, W) with integer weights `w`; return the OFM."""
+    """Run every cycle of `plan` on input `x` (IC, H, W) with integer weights `w`; return the OFM.
+
+    The cycles of one tile (all PW positions, and all groups of a grouped layer, which share
+    the layout) are stacked into one batched matrix product; each product row is one cycle.
+    """
     from .batch import _check  # shared cancel check
 
-    x, w = np.asarray(x, dtype=np.int64), np.asarray(w, dtype=np.int64)
+    x, w = np.asarray(x), np.asarray(w)
     _check_shapes(layer, x, w)
+    check_weights(w, array)
     if plan.layer != layer or plan.array != array:
         raise XbarError(f"layer '{layer.name}': the plan was made for another layer or array")
     L, p = layer, plan
-    slices = bit_slices(w, array)
-    cpw, cb, cl = array.cells_per_weight, array.cell_bits, array.logical_cols
-    shift = (1 << (np.arange(cpw, dtype=np.int64) * cb))
+    cpw, cb = array.cells_per_weight, array.cell_bits
+    shift = 1 << (np.arange(cpw, dtype=np.int64) * cb)
     # Padded IFM, extended so that PWs hanging past the far edge read zeros.
     need_h = (p.n_pw_h - 1) * p.nh * L.stride_h + p.pix_h
     need_w = (p.n_pw_w - 1) * p.nw * L.stride_w + p.pix_w
-    xp = np.zeros((L.in_c, max(need_h, L.in_h + 2 * L.pad_h), max(need_w, L.in_w + 2 * L.pad_w)), np.int64)
+    xp = np.zeros((L.in_c, max(need_h, L.in_h + 2 * L.pad_h), max(need_w, L.in_w + 2 * L.pad_w)), x.dtype)
     xp[:, L.pad_h:L.pad_h + L.in_h, L.pad_w:L.pad_w + L.in_w] = x
     # Accumulator covering every window of every PW position, cropped at the end.
     ocg, icg = p.group.out_c, p.group.in_c
     acc = np.zeros((L.out_c, p.n_pw_h * p.nh, p.n_pw_w * p.nw), dtype=np.int64)
     pys, pxs = np.divmod(np.arange(p.n_pw), p.n_pw_w)
-    step = max(1, _CHUNK // array.rows)
     for b in range(p.ac):
         for a in range(p.ar):
-            lay = TileLayout(p, a, b)  # the same for every group
-            rv, cv = lay.rows, lay.cols
-            used = rv.used
-            ry, rx = np.where(used, rv.y, 0), np.where(used, rv.x, 0)
-            vcols = cv.copy[: cl * cpw: cpw]  # one entry per logical column
-            vused = vcols >= 0
-            vk = np.where(vused, vcols, 0)
-            for g in range(L.groups):
+            _check(should_stop)
+            t = _Tile(p, a, b)
+            nr, nc, nv = len(t.r), len(t.phys), len(t.v)
+            if nr == 0 or nv == 0:
+                continue
+            g_step = max(1, min(L.groups, _CHUNK // (nr * nc)))
+            for g0 in range(0, L.groups, g_step):
                 _check(should_stop)
-                gm = tile_matrix(lay, slices, g)
-                rc = np.where(used, g * icg + rv.c, 0)
-                vo = g * ocg + np.where(vused, cv.oc[: cl * cpw: cpw], 0)
+                gs = np.arange(g0, min(L.groups, g0 + g_step))
+                gm = t.matrices(w, gs, ocg, array)
+                rc = gs[:, None, None] * icg + t.row_c[None, None, :]
+                vo = gs[:, None, None] * ocg + t.v_oc[None, None, :]
+                step = max(1, _CHUNK // (len(gs) * nr))
                 for s in range(0, p.n_pw, step):
-                    py, px = pys[s:s + step, None], pxs[s:s + step, None]
-                    xin = xp[rc[None, :], py * p.nh * L.stride_h + ry[None, :], px * p.nw * L.stride_w + rx[None, :]]
-                    xin = np.where(used[None, :], xin, 0)
-                    y = exact_matmul(xin, gm)[:, : cl * cpw].reshape(-1, cl, cpw)
-                    yv = (y * shift).sum(axis=2)  # shift-and-add of the bit slices
-                    oy = py * p.nh + (vk // p.nw)[None, :]
-                    ox = px * p.nw + (vk % p.nw)[None, :]
-                    sel = np.broadcast_to(vused[None, :], yv.shape)
-                    # Within one tile every (position, logical column) feeds a distinct output.
-                    acc[np.broadcast_to(vo[None, :], yv.shape)[sel], oy[sel], ox[sel]] += yv[sel]
+                    py, px = pys[None, s:s + step, None], pxs[None, s:s + step, None]
+                    xin = xp[rc, py * p.nh * L.stride_h + t.row_y, px * p.nw * L.stride_w + t.row_x]
+                    y = exact_matmul(xin, gm).reshape(len(gs), -1, nv, cpw)
+                    yv = (y * shift).sum(axis=3)  # shift-and-add of the bit slices
+                    oy = py * p.nh + t.v_wy
+                    ox = px * p.nw + t.v_wx
+                    # Within one tile every (group, position, logical column) feeds a distinct output.
+                    idx = np.broadcast_arrays(vo, oy, ox)
+                    acc[idx[0], idx[1], idx[2]] += yv
     return acc[:, :L.out_h, :L.out_w]
+
+
+def _int_dtype(bits: int):
+    return np.int8 if bits <= 8 else np.int16 if bits <= 16 else np.int32 if bits <= 32 else np.int64
 
 
 def random_operands(layer: ConvLayer, array: ArraySpec, rng: np.random.Generator,
                     x_bits: int = 4) -> tuple[np.ndarray, np.ndarray]:
-    """Random integer IFM (unsigned `x_bits`) and weights (signed, array.weight_bits)."""
+    """Random integer IFM (unsigned `x_bits`) and weights (signed, array.weight_bits).
+
+    Small integer dtypes keep a 100-million-weight layer at 100 MB, not 800 MB.
+    """
     lo, hi = weight_range(array.weight_bits)
-    x = rng.integers(0, 1 << x_bits, size=(layer.in_c, layer.in_h, layer.in_w), dtype=np.int64)
-    w = rng.integers(lo, hi + 1, size=(layer.out_c, layer.group_in_c, layer.k_h, layer.k_w), dtype=np.int64)
+    x = rng.integers(0, 1 << x_bits, size=(layer.in_c, layer.in_h, layer.in_w), dtype=_int_dtype(x_bits + 1))
+    w = rng.integers(lo, hi + 1, size=(layer.out_c, layer.group_in_c, layer.k_h, layer.k_w),
+                     dtype=_int_dtype(array.weight_bits))
     return x, w
 
 

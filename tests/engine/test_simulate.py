@@ -93,8 +93,8 @@ def test_random_layers_simulate_exactly(layer, array, method, seed):
     assert verify(layer, array, plan, np.random.default_rng(seed))
 
 
-def test_a_wrong_layout_is_caught():
-    # The proof must be able to fail: corrupt one weight of the tile and the OFM differs.
+def test_a_wrong_layout_is_caught(monkeypatch):
+    # The proof must be able to fail: a layout that swaps two kernel columns gives another OFM.
     import engine.simulate as sim
 
     layer, array = ConvLayer("x", 6, 6, 3, 4, 3, 3), ArraySpec(32, 32)
@@ -102,18 +102,30 @@ def test_a_wrong_layout_is_caught():
     x, w = random_operands(layer, ArraySpec(32, 32, 1, 4), np.random.default_rng(1))
     w = np.clip(w, -1, 0)
     good = simulate(layer, array, plan, x, w)
-    orig = sim.tile_matrix
+    assert np.array_equal(good, direct_conv(layer, x, w))
+    orig = sim._Tile.__init__
 
-    def broken(lay, slices, group):
-        m = orig(lay, slices, group)
-        m[0, 0] += 1
-        return m
+    def mirrored(self, plan, a, b):
+        orig(self, plan, a, b)
+        self.w_kx = layer.k_w - 1 - self.w_kx
 
-    sim.tile_matrix = broken
-    try:
-        assert not np.array_equal(simulate(layer, array, plan, x, w), good)
-    finally:
-        sim.tile_matrix = orig
+    monkeypatch.setattr(sim._Tile, "__init__", mirrored)
+    assert not np.array_equal(simulate(layer, array, plan, x, w), good)
+
+
+def test_tile_matrix_holds_slices_where_the_layout_says():
+    layer, array = ConvLayer("t", 5, 5, 2, 3, 3, 3), ArraySpec(40, 24, 2, 4)
+    plan = map_layer(layer, array, "vw-sdk")
+    w = random_operands(layer, array, np.random.default_rng(5))[1]
+    from engine.layout import tile_layout
+    from engine.simulate import tile_matrix
+
+    lay = tile_layout(plan)
+    g = tile_matrix(lay, w, 0)
+    r, c = np.argwhere(lay.weight)[7]
+    val = w[lay.oc[r, c], lay.ic[r, c], lay.ky[r, c], lay.kx[r, c]]
+    assert g[r, c] == bit_slices(np.array([val]), array)[lay.bit[r, c], 0]
+    assert (g[~lay.weight] == 0).all()
 
 
 def test_shape_errors_are_clear():
