@@ -6,10 +6,10 @@ a GUI can drop results that arrive for inputs the user has since changed.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable
 
-from .errors import Cancelled, XbarError
+from .errors import XbarError, check_cancel
 from .layers import ArraySpec, ConvLayer
 from .methods import get
 from .plan import Plan
@@ -37,11 +37,6 @@ class MapResult:
         return sum(next(iter(p.values())).lower_bound for p in self.plans) if self.plans else 0
 
 
-def _check(should_stop: ShouldStop | None) -> None:
-    if should_stop is not None and should_stop():
-        raise Cancelled()
-
-
 def map_one(layer: ConvLayer, array: ArraySpec, method: str) -> Plan:
     """`map_layer` with the layer and method named in any error."""
     try:
@@ -57,7 +52,7 @@ def map_network(request: MapRequest, progress: Progress | None = None,
     for layer in request.layers:
         row = {}
         for method in request.methods:
-            _check(should_stop)
+            check_cancel(should_stop)
             if progress:
                 progress(done, total, f"{layer.name} ({method})")
             row[method] = map_one(layer, request.array, method)
@@ -92,12 +87,12 @@ def sweep(request: SweepRequest, progress: Progress | None = None,
     done = 0
     for array in request.arrays:
         for method in request.methods:
-            _check(should_stop)
+            check_cancel(should_stop)
             if progress:
                 progress(done, n, f"{array.label()} ({method})")
             cycles = 0
             for layer in request.layers:
-                _check(should_stop)
+                check_cancel(should_stop)
                 cycles += map_one(layer, array, method).cycles
             totals[method].append(cycles)
             done += 1
@@ -109,7 +104,3 @@ def sweep(request: SweepRequest, progress: Progress | None = None,
 
 def square_arrays(sizes, cell_bits: int = 1, weight_bits: int = 1) -> tuple[ArraySpec, ...]:
     return tuple(ArraySpec(s, s, cell_bits, weight_bits) for s in sizes)
-
-
-def with_array(spec: ArraySpec, **changes) -> ArraySpec:
-    return replace(spec, **changes)

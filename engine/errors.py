@@ -34,3 +34,9 @@ class FormatError(XbarError):
 
 class Cancelled(Exception):
     """Raised inside long engine work when the caller asked it to stop."""
+
+
+def check_cancel(should_stop) -> None:
+    """Raise Cancelled when the caller's `should_stop()` says so (cooperative cancel)."""
+    if should_stop is not None and should_stop():
+        raise Cancelled()

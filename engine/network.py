@@ -7,6 +7,7 @@ an int or `[h, w]`; `type: "linear"` takes `in_features`/`out_features`.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .errors import LayerError, XbarError
@@ -45,7 +46,7 @@ def _int(name: str, key: str, value):
     # JSON numbers like 3.0 are accepted as 3; anything else is left for ConvLayer to reject.
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()):
         return int(value)
     return value
 

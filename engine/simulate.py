@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import XbarError
+from .errors import XbarError, check_cancel
 from .layers import ArraySpec, ConvLayer
 from .layout import TileLayout, col_vectors, row_vectors
 from .plan import Plan
@@ -135,8 +135,6 @@ def simulate(layer: ConvLayer, array: ArraySpec, plan: Plan, x: np.ndarray, w: n
     The cycles of one tile (all PW positions, and all groups of a grouped layer, which share
     the layout) are stacked into one batched matrix product; each product row is one cycle.
     """
-    from .batch import _check  # shared cancel check
-
     x, w = np.asarray(x), np.asarray(w)
     _check_shapes(layer, x, w)
     check_weights(w, array)
@@ -156,14 +154,14 @@ def simulate(layer: ConvLayer, array: ArraySpec, plan: Plan, x: np.ndarray, w: n
     pys, pxs = np.divmod(np.arange(p.n_pw), p.n_pw_w)
     for b in range(p.ac):
         for a in range(p.ar):
-            _check(should_stop)
+            check_cancel(should_stop)
             t = _Tile(p, a, b)
             nr, nc, nv = len(t.r), len(t.phys), len(t.v)
             if nr == 0 or nv == 0:
                 continue
             g_step = max(1, min(L.groups, _CHUNK // (nr * nc)))
             for g0 in range(0, L.groups, g_step):
-                _check(should_stop)
+                check_cancel(should_stop)
                 gs = np.arange(g0, min(L.groups, g0 + g_step))
                 gm = t.matrices(w, gs, ocg, array)
                 rc = gs[:, None, None] * icg + t.row_c[None, None, :]

@@ -33,8 +33,6 @@ def network_from_document(doc, text: str, path, name: str) -> Network:
         return network_from_dict(doc, name=name, source=str(path))
     except XbarError as e:
         raise jsontext.error(path, text, e, _key_of(e)) from None
-    except (ValueError, TypeError) as e:  # e.g. int('²'), which passes str.isdigit()
-        raise FormatError(path, f"invalid layer list: {e}") from None
 
 
 def parse(text: str, path) -> Network:
