@@ -1,0 +1,1 @@
+"""XbarScope's desktop app (PySide6 + pyqtgraph) around the Qt-free `engine` package."""

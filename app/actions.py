@@ -1,0 +1,42 @@
+"""The window's commands as QActions: text, shortcut and tooltip in one table."""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+# name: (text, shortcut, tooltip)
+SPECS = {
+    "new": ("&New", QKeySequence.New, "Start an empty project (Ctrl+N)"),
+    "open": ("&Open…", QKeySequence.Open, "Open a project file (Ctrl+O)"),
+    "save": ("&Save", QKeySequence.Save, "Save the project (Ctrl+S)"),
+    "save_as": ("Save &As…", QKeySequence.SaveAs, "Save the project under a new name (Ctrl+Shift+S)"),
+    "import": ("&Import Layer List…", "Ctrl+I", "Import layers from JSON, CSV, NeuroSim or SCALE-Sim (Ctrl+I)"),
+    "export_csv": ("&Export Results as CSV…", "Ctrl+E", "Save the results table as CSV (Ctrl+E)"),
+    "quit": ("&Quit", QKeySequence.Quit, "Quit XbarScope (Ctrl+Q)"),
+    "run": ("&Run Mapping", "F5", "Map every layer with every chosen method (F5)"),
+    "cancel": ("&Cancel", "Esc", "Stop the running job (Esc)"),
+    "sweep": ("Run Array-Size &Sweep", "Shift+F5", "Total cycles for arrays from 64 to 4096 (Shift+F5)"),
+    "bigger_text": ("&Larger Text", QKeySequence.ZoomIn, "Larger text, e.g. for a projector (Ctrl++)"),
+    "smaller_text": ("&Smaller Text", QKeySequence.ZoomOut, "Smaller text (Ctrl+-)"),
+    "reset_layout": ("Reset &Panel Layout", None, "Put every panel back where it started"),
+    "about": ("&About XbarScope", None, "Version and credits"),
+}
+
+
+class Actions(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.by_name: dict[str, QAction] = {}
+        for name, (text, shortcut, tip) in SPECS.items():
+            action = QAction(text, window)
+            if shortcut is not None:
+                action.setShortcut(QKeySequence(shortcut))
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+            # Shortcuts work wherever focus is in the window, docks included.
+            action.setShortcutContext(Qt.WindowShortcut)
+            window.addAction(action)
+            self.by_name[name] = action
+
+    def __getitem__(self, name: str) -> QAction:
+        return self.by_name[name]

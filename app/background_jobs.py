@@ -1,0 +1,80 @@
+"""The two secondary background jobs: the array-size sweep and the design-space grid."""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from engine import ArraySpec, ConvLayer
+from engine.batch import SweepRequest, square_arrays, sweep
+from engine.errors import XbarError
+
+from app import design_space
+from app.job_slot import JobSlot
+from app.workers import JobRunner
+
+SWEEP_SIZES = (64, 128, 256, 512, 1024, 2048, 4096)
+
+
+def sweep_arrays(cell_bits: int, weight_bits: int, sizes=SWEEP_SIZES) -> tuple[ArraySpec, ...]:
+    """Square arrays wide enough to hold one weight (narrow arrays cannot hold wide weights)."""
+    cpw = -(-weight_bits // cell_bits)
+    return square_arrays([s for s in sizes if s >= cpw], cell_bits, weight_bits)
+
+
+class SweepController(QObject):
+    status = Signal(str)
+
+    def __init__(self, runner: JobRunner, parent=None):
+        super().__init__(parent)
+        self.slot = JobSlot(runner, sweep, self)
+        self.slot.failed.connect(lambda m: self.status.emit(f"Sweep failed: {m}"))
+        self.slot.cancelled.connect(lambda: self.status.emit("Sweep cancelled"))
+        self.slot.result.connect(lambda r: self.status.emit(f"Sweep done: {len(r.request.arrays)} array sizes"))
+
+    def start(self, layers: tuple[ConvLayer, ...] | None, array: ArraySpec | None,
+              methods: tuple[str, ...], sizes=SWEEP_SIZES) -> bool:
+        if not layers or array is None or not methods:
+            self.status.emit("Cannot sweep: fix the network and array first")
+            return False
+        try:
+            arrays = sweep_arrays(array.cell_bits, array.weight_bits, sizes)
+        except XbarError as e:
+            self.status.emit(f"Cannot sweep: {e}")
+            return False
+        self.slot.start(SweepRequest(layers, arrays, methods))
+        self.status.emit(f"Sweeping {len(arrays)} array sizes…")
+        return True
+
+    def cancel(self) -> None:
+        self.slot.cancel()
+
+    def invalidate(self) -> None:
+        self.slot.invalidate()
+
+
+class DesignSpaceController(QObject):
+    """Recomputes the heatmap when the selected layer or the array changes."""
+
+    message = Signal(str)
+
+    def __init__(self, runner: JobRunner, parent=None):
+        super().__init__(parent)
+        self.slot = JobSlot(runner, design_space.compute, self)
+        self.slot.failed.connect(self.message)
+        self.space: design_space.DesignSpace | None = None
+        self.slot.result.connect(self._keep)
+
+    def _keep(self, space) -> None:
+        self.space = space
+
+    def show(self, layer: ConvLayer | None, array: ArraySpec | None) -> None:
+        if layer is None or array is None:
+            self.slot.invalidate()
+            self.space = None
+            self.message.emit("Select a valid layer to see its VW-SDK design space.")
+            return
+        request = design_space.DesignSpaceRequest(layer, array)
+        if self.space is not None and self.space.request == request:
+            return
+        if self.slot.request == request and self.slot.busy:
+            return
+        self.slot.start(request)

@@ -1,0 +1,44 @@
+"""Every modal question the app asks, in one module (tests replace these functions)."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
+
+
+def ask_save_changes(parent: QWidget, name: str) -> str:
+    box = QMessageBox(QMessageBox.Warning, "Unsaved changes",
+                      f"“{name}” has changes that are not saved.", parent=parent)
+    box.setInformativeText("Save them first?")
+    box.setStandardButtons(QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel)
+    box.setDefaultButton(QMessageBox.Save)
+    answer = box.exec()
+    return {QMessageBox.Save: SAVE, QMessageBox.Discard: DISCARD}.get(QMessageBox.StandardButton(answer), CANCEL)
+
+
+def ask_restore(parent: QWidget, path: str, when: str) -> bool:
+    box = QMessageBox(QMessageBox.Question, "Recover unsaved work",
+                      "XbarScope did not close normally last time.", parent=parent)
+    box.setInformativeText(f"Restore the work autosaved {when}?\n(If you do not, it is deleted.)")
+    box.setDetailedText(f"Recovery file: {path}")
+    box.setStandardButtons(QMessageBox.Yes | QMessageBox.No)
+    box.setDefaultButton(QMessageBox.Yes)
+    return box.exec() == QMessageBox.Yes
+
+
+def open_file(parent: QWidget, title: str, filters: list[str], folder: str = "") -> tuple[str, str]:
+    """(path, chosen filter); path is '' when the user cancels."""
+    return QFileDialog.getOpenFileName(parent, title, folder, ";;".join(filters))
+
+
+def save_file(parent: QWidget, title: str, filters: list[str], suggested: str = "") -> tuple[str, str]:
+    return QFileDialog.getSaveFileName(parent, title, suggested, ";;".join(filters))
+
+
+def error(parent: QWidget, title: str, message: str) -> None:
+    box = QMessageBox(QMessageBox.Critical, title, message, parent=parent)
+    box.exec()
+
+
+def info(parent: QWidget, title: str, message: str) -> None:
+    QMessageBox.information(parent, title, message)

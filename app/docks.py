@@ -1,0 +1,37 @@
+"""Dock panels and the QSettings that remember where the user put them."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+
+from app import settings
+
+LAYOUT_VERSION = 1  # bump when docks are added or renamed: old saved states then do not apply
+
+
+def add_dock(window: QMainWindow, title: str, name: str, widget: QWidget,
+             area: Qt.DockWidgetArea) -> QDockWidget:
+    dock = QDockWidget(title, window)
+    dock.setObjectName(name)  # saveState/restoreState identify docks by object name
+    dock.setWidget(widget)
+    dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
+                     | QDockWidget.DockWidgetClosable)
+    window.addDockWidget(area, dock)
+    return dock
+
+
+def save_layout(window: QMainWindow) -> None:
+    s = settings.settings()
+    s.setValue("window/geometry", window.saveGeometry())
+    s.setValue("window/state", window.saveState(LAYOUT_VERSION))
+
+
+def restore_layout(window: QMainWindow) -> bool:
+    s = settings.settings()
+    geometry, state = s.value("window/geometry"), s.value("window/state")
+    ok = False
+    if geometry is not None:
+        ok = window.restoreGeometry(geometry)
+    if state is not None:
+        ok = window.restoreState(state, LAYOUT_VERSION) and ok
+    return ok

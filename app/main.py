@@ -1,0 +1,70 @@
+"""`xbarscope` entry point: command-line flags, the QApplication, the main window.
+
+Kept light at import time: Qt widgets load here, pyqtgraph only after the window is shown.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from engine import __version__
+from engine.errors import XbarError
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="xbarscope", description="See how CNN layers map onto "
+                                "processing-in-memory crossbar arrays (im2col, SDK, VW-SDK).")
+    p.add_argument("--version", action="version", version=f"xbarscope {__version__}")
+    p.add_argument("--network", metavar="NAME_OR_FILE",
+                   help="a preset name (e.g. vgg13-paper) or a layer-list / project file")
+    p.add_argument("--array", metavar="RxC", help="array size, e.g. 512x512 or 256")
+    p.add_argument("--screenshot", metavar="FILE.png",
+                   help="start offscreen, map, save a picture of the window, exit")
+    p.add_argument("--size", metavar="WxH", help="window size, e.g. 1600x1000")
+    return p.parse_args(argv)
+
+
+def _size(text: str | None) -> tuple[int, int] | None:
+    if not text:
+        return None
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise XbarError(f"--size: '{text}' is not WIDTHxHEIGHT (e.g. 1600x1000)") from None
+    if not (320 <= w <= 10000 and 240 <= h <= 10000):
+        raise XbarError(f"--size: {w}x{h} is outside 320x240 ... 10000x10000")
+    return w, h
+
+
+def _load_inputs(args):
+    """Resolve --network / --array before any window exists: a typo fails fast, in words."""
+    from engine.layers import parse_array_size
+    from engine.presets import resolve_network
+
+    net = resolve_network(args.network) if args.network else None
+    array = parse_array_size(args.array) if args.array else None
+    return net, array, _size(args.size)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if args.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before the QApplication exists
+    try:
+        net, array, size = _load_inputs(args)
+    except XbarError as e:
+        print(f"xbarscope: {e}", file=sys.stderr)
+        return 2
+
+    from app.startup import create_application, open_window, take_screenshot
+
+    app = create_application()
+    window = open_window(net, array, size, ephemeral=bool(args.screenshot))
+    if args.screenshot:
+        return take_screenshot(app, window, args.screenshot)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,213 @@
+"""The main window: creates the widgets and controllers and connects them. Nothing else.
+
+Layout: network and array editors docked left, crossbar view (placeholder) in the centre
+under the network totals, inspector and design space right, results, comparison and
+sweep charts at the bottom. Docks can be rearranged; the layout is kept in QSettings.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QMainWindow, QToolBar
+
+from engine.methods import DESCRIPTIONS, METHODS
+
+from app import docks, text_size
+from app.about import show_about
+from app.actions import Actions
+from app.background_jobs import DesignSpaceController, SweepController
+from app.file_drop import FileDropFilter
+from app.mapping_controller import MappingController
+from app.models.layer_table_model import LayerTableModel
+from app.models.results_model import ResultsModel
+from app.project_controller import ProjectController
+from app.results_export import export_results_csv
+from app.selection import SelectionModel
+from app.widgets.array_editor import ArrayEditor
+from app.widgets.central_area import CentralArea
+from app.widgets.inspector import Inspector
+from app.widgets.lazy_panel import LazyPanel
+from app.widgets.layer_editor import LayerEditor
+from app.widgets.recent_files_menu import RecentFilesMenu
+from app.widgets.results_table import ResultsTable
+from app.widgets.run_bar import RunBar
+from app.workers import JobRunner
+from app.workspace import Workspace
+from app.window_wiring import connect_charts, connect_mapping, connect_selection
+
+
+class MainWindow(QMainWindow):
+    charts_ready = Signal()  # the pyqtgraph panels are built (shortly after the first show)
+
+    def __init__(self, presets: list[tuple[str, str]], recovery_path=None, persist_layout: bool = True):
+        super().__init__()
+        self.persist_layout = persist_layout
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("untitled[*] — XbarScope")
+        self.setDockNestingEnabled(True)
+        self.setAcceptDrops(True)
+
+        # Models and workers.
+        self.runner = JobRunner(self)
+        self.layer_model = LayerTableModel(self)
+        self.results_model = ResultsModel(self)
+        self.selection = SelectionModel(self)
+
+        # Widgets.
+        self.central = CentralArea()
+        self.setCentralWidget(self.central)
+        self.layer_editor = LayerEditor(self.layer_model, presets)
+        self.array_editor = ArrayEditor(dict(DESCRIPTIONS))
+        self.inspector = Inspector(list(METHODS))
+        self.results_table = ResultsTable(self.results_model)
+        self.comparison = LazyPanel(_comparison_chart, "comparison chart")
+        self.sweep_panel = LazyPanel(_sweep_chart, "sweep chart")
+        self.design_panel = LazyPanel(_design_space_view, "design space")
+        self.run_bar = RunBar()
+
+        left, right, bottom = Qt.LeftDockWidgetArea, Qt.RightDockWidgetArea, Qt.BottomDockWidgetArea
+        # The results tabs span the full width below: their many columns need it.
+        self.setCorner(Qt.BottomLeftCorner, bottom)
+        self.setCorner(Qt.BottomRightCorner, bottom)
+        self.network_dock = docks.add_dock(self, "Network", "networkDock", self.layer_editor, left)
+        self.array_dock = docks.add_dock(self, "Array and methods", "arrayDock", self.array_editor, left)
+        self.inspector_dock = docks.add_dock(self, "Inspector", "inspectorDock", self.inspector, right)
+        self.results_dock = docks.add_dock(self, "Results", "resultsDock", self.results_table, bottom)
+        self.comparison_dock = docks.add_dock(self, "Comparison", "comparisonDock", self.comparison, bottom)
+        self.design_dock = docks.add_dock(self, "Design space (VW-SDK)", "designDock", self.design_panel, bottom)
+        self.sweep_dock = docks.add_dock(self, "Array-size sweep", "sweepDock", self.sweep_panel, bottom)
+        self.splitDockWidget(self.network_dock, self.array_dock, Qt.Vertical)
+        for a, b in ((self.results_dock, self.comparison_dock), (self.comparison_dock, self.design_dock),
+                     (self.design_dock, self.sweep_dock)):
+            self.tabifyDockWidget(a, b)
+        self.results_dock.raise_()
+        self._default_state = self.saveState(docks.LAYOUT_VERSION)
+
+        toolbar = QToolBar("Run", self)
+        toolbar.setObjectName("runToolbar")
+        toolbar.setMovable(False)
+        toolbar.addWidget(self.run_bar)
+        self.addToolBar(Qt.TopToolBarArea, toolbar)
+
+        # Controllers.
+        self.workspace = Workspace(self.layer_model, self.array_editor, self)
+        self.mapping = MappingController(self.runner, self)
+        self.sweeps = SweepController(self.runner, self)
+        self.design = DesignSpaceController(self.runner, self)
+        self.project = ProjectController(self.workspace, self, recovery_path)
+        self.commands = Actions(self)
+        self.recent_menu = RecentFilesMenu(self)
+        self.drop_filter = FileDropFilter(self)
+        self.installEventFilter(self.drop_filter)
+
+        self._build_menus()
+        self._connect()
+
+    def _build_menus(self) -> None:
+        a, bar = self.commands, self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for name in ("new", "open"):
+            file_menu.addAction(a[name])
+        file_menu.addMenu(self.recent_menu)
+        for name in ("save", "save_as", None, "import", "export_csv", None, "quit"):
+            file_menu.addSeparator() if name is None else file_menu.addAction(a[name])
+        run_menu = bar.addMenu("&Run")
+        for name in ("run", "cancel", "sweep"):
+            run_menu.addAction(a[name])
+        view_menu = bar.addMenu("&View")
+        for dock in (self.network_dock, self.array_dock, self.inspector_dock, self.design_dock,
+                     self.results_dock, self.comparison_dock, self.sweep_dock):
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        for name in ("bigger_text", "smaller_text", "reset_layout"):
+            view_menu.addAction(a[name])
+        bar.addMenu("&Help").addAction(a["about"])
+
+    def _connect(self) -> None:
+        a, p = self.commands, self.project
+        a["new"].triggered.connect(p.new)
+        a["open"].triggered.connect(lambda: p.open())
+        a["save"].triggered.connect(p.save)
+        a["save_as"].triggered.connect(p.save_as)
+        a["import"].triggered.connect(lambda: p.import_file())
+        a["export_csv"].triggered.connect(self.export_results)
+        a["quit"].triggered.connect(self.close)
+        a["about"].triggered.connect(lambda: show_about(self))
+        a["bigger_text"].triggered.connect(lambda: text_size.step(+1))
+        a["smaller_text"].triggered.connect(lambda: text_size.step(-1))
+        a["reset_layout"].triggered.connect(self.reset_layout)
+        self.recent_menu.file_chosen.connect(p.open)
+        p.recent_changed.connect(self.recent_menu.set_files)
+        p.title_changed.connect(self.setWindowTitle)
+        p.status.connect(self.show_status)
+        self.drop_filter.file_dropped.connect(p.import_file)
+        self.layer_editor.preset_chosen.connect(p.load_preset)
+        self.layer_editor.import_requested.connect(lambda: p.import_file())
+        self.layer_editor.empty_requested.connect(p.new)
+        self.results_table.export_requested.connect(self.export_results)
+        connect_mapping(self)
+        connect_selection(self)
+        connect_charts(self)
+
+    # --- small behaviours the wiring calls ---------------------------------------------
+    def show_status(self, text: str, ms: int = 8000) -> None:
+        self.statusBar().showMessage(text, ms)
+
+    def export_results(self) -> None:
+        export_results_csv(self, self.results_table)
+
+    def build_charts(self) -> None:
+        """Build the pyqtgraph panels (after the first paint: see LazyPanel)."""
+        for panel in (self.comparison, self.sweep_panel, self.design_panel):
+            panel.build()
+        self.charts_ready.emit()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.comparison.widget is None:
+            QTimer.singleShot(0, self, self.build_charts)  # dropped if the window is gone
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state, docks.LAYOUT_VERSION)
+        self.apply_default_sizes()
+
+    def restore_layout(self) -> bool:
+        return docks.restore_layout(self)
+
+    def apply_default_sizes(self) -> None:
+        """Proportions for a first start: a wide network table, results below the centre."""
+        w, h = self.width(), self.height()
+        self.resizeDocks([self.network_dock, self.inspector_dock], [int(w * 0.43), int(w * 0.16)], Qt.Horizontal)
+        self.resizeDocks([self.results_dock], [int(h * 0.40)], Qt.Vertical)
+        self.resizeDocks([self.network_dock, self.array_dock], [int(h * 0.42), int(h * 0.10)], Qt.Vertical)
+
+    def closeEvent(self, event) -> None:
+        if not self.project.close_ok():
+            event.ignore()
+            return
+        if self.persist_layout:
+            docks.save_layout(self)
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Stop timers and every worker; return only when no thread is left running."""
+        for timer in (self.mapping.debounce, self.project.recovery.timer):
+            timer.stop()
+        self.statusBar().clearMessage()  # also ends its message-timeout timer
+        self.runner.shutdown()
+
+
+# pyqtgraph is imported only here, when the panels are built after the first paint.
+def _comparison_chart():
+    from app.widgets.comparison_chart import ComparisonChart
+    return ComparisonChart()
+
+
+def _sweep_chart():
+    from app.widgets.sweep_chart import SweepChart
+    return SweepChart()
+
+
+def _design_space_view():
+    from app.widgets.design_space_view import DesignSpaceView
+    return DesignSpaceView()

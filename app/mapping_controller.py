@@ -1,0 +1,96 @@
+"""Turns the current inputs into MapRequests, runs them in the worker, re-runs small jobs on edit."""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from engine import ArraySpec, ConvLayer
+from engine.batch import MapRequest, MapResult, map_network
+from engine.methods import METHODS
+
+from app.job_slot import JobSlot
+from app.workers import JobRunner
+
+AUTO_RUN_DELAY_MS = 300
+# VW-SDK searches OH*OW candidates per layer; about 2M of them map in a fraction of a second.
+AUTO_RUN_MAX_CANDIDATES = 2_000_000
+BASELINES = ("im2col", "sdk")  # always mapped: the speed-up columns need them
+
+
+def request_methods(chosen: tuple[str, ...]) -> tuple[str, ...]:
+    wanted = set(chosen) | {m for m in BASELINES if m in METHODS}
+    return tuple(m for m in METHODS if m in wanted)
+
+
+def job_size(layers: tuple[ConvLayer, ...], methods: tuple[str, ...]) -> int:
+    """A rough cost: candidates VW-SDK searches (other methods are closed-form)."""
+    search = sum(layer.out_h * layer.out_w for layer in layers) if "vw-sdk" in methods else 0
+    return search + len(layers) * len(methods)
+
+
+class MappingController(QObject):
+    result_ready = Signal(object)  # MapResult for the current inputs
+    stale_changed = Signal(bool)  # the shown result no longer matches the inputs
+    blocked_changed = Signal(object)  # why Run is disabled (str), or None
+    status = Signal(str)
+
+    def __init__(self, runner: JobRunner, parent=None):
+        super().__init__(parent)
+        self.slot = JobSlot(runner, map_network, self)
+        self.slot.result.connect(self._on_result)
+        self.slot.failed.connect(lambda m: self.status.emit(f"Mapping failed: {m}"))
+        self.slot.cancelled.connect(lambda: self.status.emit("Mapping cancelled"))
+        self.slot.dropped.connect(lambda _r: self.status.emit("A result for earlier inputs was dropped"))
+        self.auto_run = True
+        self.result: MapResult | None = None
+        self.layers: tuple[ConvLayer, ...] | None = None
+        self.array: ArraySpec | None = None
+        self.methods: tuple[str, ...] = ()
+        self.blocked: str | None = "no network yet"
+        self.debounce = QTimer(self)
+        self.debounce.setSingleShot(True)
+        self.debounce.setInterval(AUTO_RUN_DELAY_MS)
+        self.debounce.timeout.connect(self.run)
+
+    def set_inputs(self, layers, layers_problem, array, array_problem, methods) -> None:
+        """Called on every edit. Invalid inputs block Run with the engine's reason."""
+        self.layers, self.array, self.methods = layers, array, tuple(methods)
+        reason = layers_problem or array_problem or (None if methods else "choose at least one method")
+        if reason != self.blocked:
+            self.blocked = reason
+            self.blocked_changed.emit(reason)
+        request = self.request()
+        self.slot.invalidate()
+        self.debounce.stop()
+        if self.result is not None:
+            self.stale_changed.emit(request is None or request != self.result.request)
+        if request is not None and self.auto_run and (self.result is None or request != self.result.request) \
+                and job_size(request.layers, request.methods) <= AUTO_RUN_MAX_CANDIDATES:
+            self.debounce.start()
+
+    def request(self) -> MapRequest | None:
+        if self.blocked is not None or not self.layers or self.array is None:
+            return None
+        return MapRequest(self.layers, self.array, request_methods(self.methods))
+
+    def run(self) -> bool:
+        self.debounce.stop()
+        request = self.request()
+        if request is None:
+            self.status.emit(f"Cannot run: {self.blocked}")
+            return False
+        self.slot.start(request)
+        self.status.emit(f"Mapping {len(request.layers)} layers with {', '.join(self.methods)}…")
+        return True
+
+    def cancel(self) -> None:
+        self.debounce.stop()
+        self.slot.cancel()
+
+    def _on_result(self, result: MapResult) -> None:
+        self.result = result
+        self.stale_changed.emit(False)
+        totals = result.totals()
+        best = min(self.methods, key=lambda m: totals.get(m, float("inf"))) if self.methods else None
+        self.status.emit(f"Mapped {len(result.plans)} layers; fewest cycles: {best} ({totals[best]:,})"
+                         if best in totals else "Mapped")
+        self.result_ready.emit(result)

@@ -1,0 +1,21 @@
+"""How each mapping method is named and coloured everywhere in the app (tables, charts)."""
+from __future__ import annotations
+
+# Okabe-Ito colours: distinguishable with colour-blindness and on a washed-out projector.
+_COLORS = {"im2col": "#7f7f7f", "sdk": "#0072B2", "vw-sdk": "#D55E00"}
+_SPARE = ("#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
+_LABELS = {"im2col": "im2col", "sdk": "SDK", "vw-sdk": "VW-SDK"}
+
+
+def label(method: str) -> str:
+    return _LABELS.get(method, method)
+
+
+def color(method: str) -> str:
+    if method in _COLORS:
+        return _COLORS[method]
+    from engine.methods import METHODS
+
+    others = [m for m in METHODS if m not in _COLORS]
+    i = others.index(method) if method in others else len(method)
+    return _SPARE[i % len(_SPARE)]

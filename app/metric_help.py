@@ -1,0 +1,33 @@
+"""Plain-words explanations of every figure the app shows (tooltips and the inspector)."""
+
+HELP = {
+    "cycles": "Computing cycles: how many times the crossbar is activated to compute this layer "
+              "(one input vector in, one partial-sum vector out per cycle). Fewer is faster.",
+    "windows": "Parallel window (nh × nw): how many neighbouring convolution windows are "
+               "computed in the same cycle. im2col computes one at a time.",
+    "pixels": "Input pixels the parallel window covers (Ph × Pw): a bigger window reuses "
+              "overlapping pixels across several outputs.",
+    "ict": "Input channels per row tile: how many channels fit on the array's rows at once "
+           "(flat splits use all channels and cut the unrolled input anywhere).",
+    "oct": "Output channels per column tile: how many kernels fit on the array's columns at once.",
+    "ar": "AR: row tiles. The input vector is longer than the array has rows, so it is cut into "
+          "this many pieces whose partial sums are added digitally.",
+    "ac": "AC: column tiles. The layer needs more columns than the array has, so its kernels are "
+          "spread over this many array configurations.",
+    "tiles": "ICt / OCt: input channels per row tile and output channels per column tile: how many "
+             "channels fit on the array's rows, and how many kernels on its columns, at once.",
+    "arac": "AR × AC: row tiles × column tiles. The layer is cut into AR pieces along the input "
+            "(partial sums added digitally) and AC pieces along the outputs.",
+    "weight_util": "Weight utilization: the share of the array's cells (over all tiles used) that "
+                   "hold a weight. This is the utilization the VW-SDK paper reports.",
+    "block_occ": "Block occupancy: the share of cells inside the mapped block, counting the zero "
+                 "cells around the shifted kernel copies.",
+    "mac_util": "MAC utilization: useful multiply-accumulates divided by all cell-cycles spent. "
+                "It also charges idle cells and windows that hang past the image edge.",
+    "lower_bound": "Lower bound: no mapping of this kind can use fewer cycles (each output needs its "
+                   "products summed, at most one array's rows per column per cycle).",
+    "efficiency": "Efficiency: lower bound ÷ cycles. 100 % means the mapping cannot be improved.",
+    "vs_im2col": "Speed-up over im2col: im2col cycles ÷ this method's cycles.",
+    "vs_sdk": "Speed-up over SDK: SDK cycles ÷ this method's cycles.",
+    "n_pw": "Parallel-window positions: how many times the window is stepped over the output.",
+}

@@ -1,0 +1,134 @@
+"""The results table's rows, built from a MapResult without Qt (easy to test, to copy, to export)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.batch import MapResult
+
+from app import method_style, numbers
+
+TOTAL = -1  # layer_index of a totals row
+
+
+@dataclass(frozen=True)
+class ResultColumn:
+    key: str
+    title: str
+    help: str  # key into app.metric_help.HELP ("" for none)
+
+
+COLUMNS = (
+    ResultColumn("layer", "Layer", ""),
+    ResultColumn("method", "Method", ""),
+    ResultColumn("cycles", "Cycles", "cycles"),
+    ResultColumn("windows", "Windows", "windows"),
+    ResultColumn("pixels", "PW\npixels", "pixels"),
+    ResultColumn("tiles", "ICt /\nOCt", "tiles"),
+    ResultColumn("arac", "AR ×\nAC", "arac"),
+    ResultColumn("weight_util", "Weight\nutil.", "weight_util"),
+    ResultColumn("block_occ", "Block\nocc.", "block_occ"),
+    ResultColumn("mac_util", "MAC\nutil.", "mac_util"),
+    ResultColumn("lower_bound", "Lower\nbound", "lower_bound"),
+    ResultColumn("efficiency", "Effi-\nciency", "efficiency"),
+    ResultColumn("vs_im2col", "×\nim2col", "vs_im2col"),
+    ResultColumn("vs_sdk", "×\nSDK", "vs_sdk"),
+)
+COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    layer_index: int  # TOTAL for a totals row
+    method: str
+    values: dict  # column key -> raw value (number, text or None)
+    texts: dict  # column key -> display text
+
+    @property
+    def is_total(self) -> bool:
+        return self.layer_index == TOTAL
+
+
+def _speedup(base, cycles):
+    return None if base is None or not cycles else base / cycles
+
+
+def _row(index: int, name: str, method: str, plan, base: dict) -> ResultRow:
+    v = {
+        "layer": name, "method": method_style.label(method), "cycles": plan.cycles,
+        "windows": plan.nh * plan.nw, "pixels": plan.pix_h * plan.pix_w,
+        "window_dims": (plan.nh, plan.nw), "pixel_dims": (plan.pix_h, plan.pix_w),
+        "tiles": (plan.ict, plan.oct), "arac": (plan.ar, plan.ac),
+        "weight_util": plan.weight_utilization, "block_occ": plan.block_occupancy,
+        "mac_util": plan.mac_utilization, "lower_bound": plan.lower_bound,
+        "efficiency": plan.efficiency,
+        "vs_im2col": _speedup(base.get("im2col"), plan.cycles),
+        "vs_sdk": _speedup(base.get("sdk"), plan.cycles),
+    }
+    t = _texts(v)
+    t["windows"] = numbers.dims(plan.nh, plan.nw)
+    t["pixels"] = numbers.dims(plan.pix_h, plan.pix_w)
+    t["tiles"] = f"{plan.ict:,} / {plan.oct:,}"
+    t["arac"] = f"{plan.ar:,} × {plan.ac:,}"
+    return ResultRow(index, method, v, t)
+
+
+def _texts(v: dict) -> dict:
+    t = {"layer": v["layer"], "method": v["method"]}
+    for k in ("cycles", "lower_bound", "windows", "pixels"):
+        t[k] = "" if v.get(k) is None else numbers.count(v[k])
+    for k in ("weight_util", "block_occ", "mac_util", "efficiency"):
+        t[k] = "" if v.get(k) is None else numbers.percent(v[k])
+    for k in ("vs_im2col", "vs_sdk"):
+        t[k] = "" if v.get(k) is None else numbers.ratio(v[k])
+    return t
+
+
+def build_rows(result: MapResult, methods: tuple[str, ...] | None = None) -> list[ResultRow]:
+    """One row per layer and shown method, then one totals row per method."""
+    shown = tuple(m for m in (methods or result.request.methods) if m in result.request.methods)
+    rows = []
+    for i, (layer, plans) in enumerate(zip(result.request.layers, result.plans)):
+        base = {m: plans[m].cycles for m in ("im2col", "sdk") if m in plans}
+        rows += [_row(i, layer.name, m, plans[m], base) for m in shown]
+    totals = result.totals()
+    bound = result.lower_bound_total()
+    for m in shown:
+        cycles = totals[m]
+        # MAC utilization over the whole network: useful work over all cell-cycles spent.
+        mac = sum(p[m].mac_utilization * p[m].cycles for p in result.plans) / cycles if cycles else None
+        v = {"layer": "Total", "method": method_style.label(m), "cycles": cycles,
+             "mac_util": mac, "lower_bound": bound, "efficiency": bound / cycles if cycles else None,
+             "vs_im2col": _speedup(totals.get("im2col"), cycles),
+             "vs_sdk": _speedup(totals.get("sdk"), cycles)}
+        rows.append(ResultRow(TOTAL, m, v, _texts(v)))
+    return rows
+
+
+EXPORT_COLUMNS = ("layer", "method", "cycles", "nh", "nw", "ph", "pw", "ict", "oct", "ar", "ac",
+                  "weight_util", "block_occ", "mac_util", "lower_bound", "efficiency", "vs_im2col", "vs_sdk")
+
+
+def _export_values(row: ResultRow) -> dict:
+    v = dict(row.values)
+    v["layer"], v["method"] = row.values["layer"], row.method
+    if not row.is_total:  # exports keep every figure in a column of its own
+        v["nh"], v["nw"] = row.values["window_dims"]
+        v["ph"], v["pw"] = row.values["pixel_dims"]
+        v["ict"], v["oct"] = row.values["tiles"]
+        v["ar"], v["ac"] = row.values["arac"]
+    return v
+
+
+def to_delimited(rows: list[ResultRow], sep: str = ",") -> str:
+    """Raw numbers (no separators), one figure per column, so spreadsheets read them as numbers."""
+    def cell(x):
+        if x is None:
+            return ""
+        s = f"{x:.6g}" if isinstance(x, float) else str(x)
+        return f'"{s}"' if sep in s or '"' in s else s
+
+    lines = [sep.join(EXPORT_COLUMNS)]
+    for r in rows:
+        v = _export_values(r)
+        lines.append(sep.join(cell(v.get(c)) for c in EXPORT_COLUMNS))
+    return "\n".join(lines) + "\n"

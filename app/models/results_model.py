@@ -1,0 +1,124 @@
+"""Results as a sortable table model; totals rows stay at the bottom whatever the sort."""
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from engine.batch import MapResult
+
+from app import method_style
+from app.metric_help import HELP
+from app.models.result_rows import COLUMNS, ResultRow, build_rows
+
+SORT_ROLE = Qt.UserRole + 1  # raw number for sorting and for tests
+ROW_ROLE = Qt.UserRole + 2  # the ResultRow
+TOTAL_BG = QColor("#e8eef7")
+STALE_FG = QColor("#8a8f98")
+
+
+class ResultsModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.result: MapResult | None = None
+        self.rows: list[ResultRow] = []
+        self.stale = False  # inputs changed since this result: shown greyed until re-run
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def set_result(self, result: MapResult | None, methods: tuple[str, ...] | None = None) -> None:
+        self.beginResetModel()
+        self.result = result
+        self.rows = build_rows(result, methods) if result is not None else []
+        self.stale = False
+        self.endResetModel()
+
+    def set_stale(self, stale: bool) -> None:
+        if stale != self.stale and self.rows:
+            self.stale = stale
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1))
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation != Qt.Horizontal:
+            return None
+        col = COLUMNS[section]
+        if role == Qt.DisplayRole:
+            return col.title
+        if role == Qt.ToolTipRole and col.help:
+            return HELP[col.help]
+        return None
+
+    def data(self, index, role=Qt.DisplayRole):
+        # Views call this thousands of times: compare plain ints, not enum objects.
+        role = int(role)
+        if not index.isValid():
+            return None
+        row, col = self.rows[index.row()], COLUMNS[index.column()]
+        if role == _DISPLAY:
+            return row.texts.get(col.key, "")
+        if role == _SORT:
+            return row.values.get(col.key)
+        if role == _ROW:
+            return row
+        if role == _TOOLTIP:
+            return HELP[col.help] if col.help else None
+        if role == _ALIGN:
+            return _LEFT if col.key in ("layer", "method") else _RIGHT
+        if role == _FONT:
+            return self._bold if row.is_total or (col.key == "cycles" and row.method == "vw-sdk") else None
+        if role == _BACKGROUND:
+            return _TOTAL_BRUSH if row.is_total else None
+        if role == _FOREGROUND:
+            if self.stale:
+                return _STALE_BRUSH
+            if col.key == "method":
+                return _method_brush(row.method)
+        return None
+
+
+_DISPLAY, _TOOLTIP, _ALIGN = int(Qt.DisplayRole), int(Qt.ToolTipRole), int(Qt.TextAlignmentRole)
+_FONT, _BACKGROUND, _FOREGROUND = int(Qt.FontRole), int(Qt.BackgroundRole), int(Qt.ForegroundRole)
+_SORT, _ROW = int(SORT_ROLE), int(ROW_ROLE)
+_LEFT = int(Qt.AlignLeft | Qt.AlignVCenter)
+_RIGHT = int(Qt.AlignRight | Qt.AlignVCenter)
+_TOTAL_BRUSH = QBrush(TOTAL_BG)
+_STALE_BRUSH = QBrush(STALE_FG)
+_METHOD_BRUSHES: dict[str, QBrush] = {}
+
+
+def _method_brush(method: str) -> QBrush:
+    if method not in _METHOD_BRUSHES:
+        _METHOD_BRUSHES[method] = QBrush(QColor(method_style.color(method)))
+    return _METHOD_BRUSHES[method]
+
+
+class TotalsLastProxy(QSortFilterProxyModel):
+    """Sorts by raw values; totals rows are never mixed into the layers."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+
+    def lessThan(self, left, right):
+        lrow = left.data(ROW_ROLE)
+        rrow = right.data(ROW_ROLE)
+        if lrow.is_total != rrow.is_total:
+            # Qt reverses the comparison for descending order; compensate so totals stay last.
+            return rrow.is_total if self.sortOrder() == Qt.AscendingOrder else lrow.is_total
+        if lrow.is_total:
+            return _key(lrow) < _key(rrow)
+        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        if a is None or b is None:
+            return a is None and b is not None
+        if a == b:  # stable, readable ties: network order, then method order
+            return _key(lrow) < _key(rrow)
+        return a < b
+
+
+def _key(row: ResultRow):
+    return (row.layer_index, row.method)

@@ -1,0 +1,213 @@
+"""New / Open / Save / Save As / Import / presets: the project's life, never losing work.
+
+Rules: anything that would replace the open project asks first when it has unsaved
+changes; a file that cannot be read leaves the open project untouched; every edit
+schedules an autosave to the recovery file.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from engine.errors import XbarError
+from engine.formats import FORMATS
+from engine.formats.project import Project, load_project, save_project
+from engine.network import Network
+
+from app import dialogs, settings
+from app.recovery import RecoveryStore
+from app.workspace import Workspace
+
+RECOVERED_PATH = "project_path"  # in a recovery file's view: the project file it belongs to
+PROJECT_FILTER = FORMATS["project"].file_filter
+ALL_LAYER_FILES = "All layer lists and projects (*.json *.csv)"
+
+
+class ProjectController(QObject):
+    title_changed = Signal(str)
+    recent_changed = Signal(list)
+    status = Signal(str)
+    loaded = Signal()  # a different project or network is now open
+
+    def __init__(self, workspace: Workspace, parent_widget, recovery_path: Path | None = None):
+        super().__init__(parent_widget)
+        self.ws = workspace
+        self.window = parent_widget
+        self.path: Path | None = None
+        self.dirty = False
+        self.recovery = RecoveryStore(self.recovery_snapshot, self, recovery_path)
+        self._loading = False
+        workspace.edited.connect(self._on_edit)
+
+    # --- state -----------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.path.name if self.path else self.ws.network_name()
+
+    def _on_edit(self) -> None:
+        if self._loading:
+            return
+        self._set_dirty(True)
+        self.recovery.schedule()
+
+    def _set_dirty(self, dirty: bool) -> None:
+        self.dirty = dirty
+        self.window.setWindowModified(dirty)
+        self.title_changed.emit(f"{self.name}[*] — XbarScope")
+
+    def recovery_snapshot(self) -> Project | None:
+        """What autosave keeps: the project, and the file it belongs to."""
+        try:
+            project = self.ws.project()
+        except XbarError:
+            return None
+        if self.path is not None:
+            project = replace(project, view={**project.view, RECOVERED_PATH: str(self.path)})
+        return project
+
+    def mark_clean(self) -> None:
+        self._set_dirty(False)
+
+    def apply(self, project: Project, path: Path | None, dirty: bool = False) -> None:
+        self._loading = True
+        try:
+            self.ws.apply_project(project)
+        finally:
+            self._loading = False
+        self.path = path
+        self._set_dirty(dirty)
+        self.loaded.emit()
+
+    def maybe_discard(self) -> bool:
+        """True if the open project may be replaced (saved, discarded, or nothing to lose)."""
+        if not self.dirty:
+            return True
+        answer = dialogs.ask_save_changes(self.window, self.name)
+        if answer == dialogs.SAVE:
+            return self.save()
+        return answer == dialogs.DISCARD
+
+    # --- commands --------------------------------------------------------------------
+    def new(self) -> bool:
+        if not self.maybe_discard():
+            return False
+        self.ws.start_empty()
+        self.path = None
+        self._set_dirty(False)
+        self.recovery.clear()
+        self.loaded.emit()
+        return True
+
+    def load_network(self, net: Network, what: str) -> bool:
+        """Make `net` the open network, in a new untitled project keeping array and methods."""
+        if not self.maybe_discard():
+            return False
+        project = self.ws.project_with(net)
+        self.apply(project, None)
+        self.recovery.clear()
+        notes = f" ({'; '.join(net.notes)})" if net.notes else ""
+        self.status.emit(f"Loaded {what}: {len(net.layers)} layers{notes}")
+        return True
+
+    def load_preset(self, name: str) -> bool:
+        from engine.presets import load_preset
+        return self.load_network(load_preset(name), f"preset {name}")
+
+    def open(self, path: str | None = None) -> bool:
+        if path is None:
+            path, _ = dialogs.open_file(self.window, "Open project", [PROJECT_FILTER, ALL_LAYER_FILES])
+            if not path:
+                return False
+        try:
+            project = load_project(path)
+        except XbarError as e:  # the open project stays as it was
+            dialogs.error(self.window, "Cannot open project", str(e))
+            return False
+        if not self.maybe_discard():
+            return False
+        self.apply(project, Path(path))
+        self.recovery.clear()
+        self.recent_changed.emit(settings.add_recent_file(path))
+        self.status.emit(f"Opened {path}")
+        return True
+
+    def import_file(self, path: str | None = None) -> bool:
+        """Any layer list (or a project) the engine reads; a bad file changes nothing."""
+        from engine.formats import load_network
+
+        fmt = None
+        if path is None:
+            filters = [ALL_LAYER_FILES] + [f.file_filter for f in FORMATS.values()]
+            path, chosen = dialogs.open_file(self.window, "Import a layer list", filters)
+            if not path:
+                return False
+            fmt = next((f.name for f in FORMATS.values() if f.file_filter == chosen and f.name != "project"), None)
+        try:
+            if fmt is None and _is_project(path):
+                return self.open(path)
+            net = load_network(path, fmt)
+        except XbarError as e:
+            dialogs.error(self.window, "Cannot import", str(e))
+            self.status.emit(f"Import failed: {e}")
+            return False
+        return self.load_network(net, Path(path).name)
+
+    def save(self) -> bool:
+        if self.path is None:
+            return self.save_as()
+        return self._write(self.path)
+
+    def save_as(self) -> bool:
+        suggested = str(self.path or Path.home() / f"{self.ws.network_name()}.xbarscope.json")
+        path, _ = dialogs.save_file(self.window, "Save project", [PROJECT_FILTER], suggested)
+        if not path:
+            return False
+        return self._write(Path(path))
+
+    def _write(self, path: Path) -> bool:
+        try:
+            save_project(self.ws.project(), path)
+        except XbarError as e:
+            dialogs.error(self.window, "Cannot save", str(e))
+            return False
+        self.path = path
+        self._set_dirty(False)
+        self.recovery.clear()
+        self.recent_changed.emit(settings.add_recent_file(str(path)))
+        self.status.emit(f"Saved {path}")
+        return True
+
+    # --- recovery --------------------------------------------------------------------
+    def offer_recovery(self) -> bool:
+        """At start-up: a recovery file means the last session crashed. Offer it back."""
+        if not self.recovery.exists():
+            return False
+        from datetime import datetime
+        when = datetime.fromtimestamp(self.recovery.path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+        restore = dialogs.ask_restore(self.window, str(self.recovery.path), when)
+        if restore:
+            try:
+                project = self.recovery.load()
+            except XbarError as e:
+                dialogs.error(self.window, "Cannot recover", str(e))
+                return False
+            path = project.view.get(RECOVERED_PATH)
+            self.apply(project, Path(path) if isinstance(path, str) else None, dirty=True)
+            self.status.emit("Recovered the autosaved work: save it to keep it")
+            return True
+        self.recovery.clear()
+        return False
+
+    def close_ok(self) -> bool:
+        """On quit: ask about unsaved work, then remove the recovery file (a normal exit)."""
+        if not self.maybe_discard():
+            return False
+        self.recovery.clear()
+        return True
+
+
+def _is_project(path: str) -> bool:
+    from engine.formats import detect_format
+    return detect_format(path) == "project"

@@ -1,0 +1,100 @@
+"""Creating the application and the first window; the --screenshot run."""
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from engine import ArraySpec, __version__
+from engine.network import Network
+from engine.resources import resource_path
+
+from app import settings, text_size
+from app.main_window import MainWindow
+
+DEFAULT_NETWORK = "vgg13-paper"
+SCREENSHOT_SIZE = (1600, 1000)
+
+
+def create_application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(settings.ORGANIZATION)
+    app.setApplicationName(settings.APPLICATION)
+    app.setApplicationVersion(__version__)
+    app.setStyle("Fusion")  # the same look on every desktop, and in screenshots
+    text_size.apply_points(text_size.current_points())
+    qss = resource_path("app", "style.qss")
+    if qss.is_file():
+        text = qss.read_text(encoding="utf-8")
+        if app.styleSheet() != text:  # re-polishing every live widget is slow: only when new
+            app.setStyleSheet(text)
+    return app
+
+
+def default_size() -> tuple[int, int]:
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return SCREENSHOT_SIZE
+    avail = screen.availableGeometry()
+    return min(SCREENSHOT_SIZE[0], int(avail.width() * 0.9)), min(SCREENSHOT_SIZE[1], int(avail.height() * 0.9))
+
+
+def open_window(net: Network | None, array: tuple[int, int] | None, size: tuple[int, int] | None,
+                ephemeral: bool = False) -> MainWindow:
+    """Build and show the main window. `ephemeral`: no saved layout, no recovery file."""
+    from engine.presets import list_presets
+
+    recovery_path = Path(tempfile.mkdtemp(prefix="xbarscope-")) / "recovery.json" if ephemeral else None
+    window = MainWindow(list_presets(), recovery_path=recovery_path, persist_layout=not ephemeral)
+    window.resize(*(size or (SCREENSHOT_SIZE if ephemeral else default_size())))
+    window.show()
+    if ephemeral or size is not None or not window.restore_layout():
+        window.apply_default_sizes()
+    recovered = False if ephemeral or net is not None else window.project.offer_recovery()
+    if not recovered:
+        window.project.load_network(net or _default_network(), net.name if net else "example")
+    if array is not None:
+        spec = window.array_editor.spec() or ArraySpec()
+        window.array_editor.set_spec(ArraySpec(array[0], array[1], spec.cell_bits, spec.weight_bits))
+    return window
+
+
+def _default_network() -> Network:
+    from engine.presets import load_preset
+    return load_preset(DEFAULT_NETWORK)
+
+
+def _wait(signal_owner_signals, timeout_ms: int) -> None:
+    loop = QEventLoop()
+    for sig in signal_owner_signals:
+        sig.connect(loop.quit)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+
+
+def take_screenshot(app: QApplication, window: MainWindow, path: str) -> int:
+    """Map, let the charts and the design space draw, grab the window, save it."""
+    window.build_charts()
+    if window.mapping.slot.busy or window.mapping.run():
+        _wait([window.mapping.result_ready, window.mapping.slot.failed, window.mapping.slot.cancelled], 60000)
+    if window.mapping.result is None:
+        print(f"xbarscope: the mapping did not finish: {window.statusBar().currentMessage()}", file=sys.stderr)
+        window.shutdown()
+        return 1
+    window.selection.select(0, "vw-sdk" if "vw-sdk" in window.array_editor.methods() else None)
+    if window.design.slot.busy:
+        _wait([window.design.slot.result, window.design.slot.failed], 30000)
+    for _ in range(3):  # let layouts settle and every dock paint once
+        app.processEvents()
+    ok = window.grab().save(str(Path(path)))
+    window.project.mark_clean()  # nothing to ask about on the way out
+    window.close()
+    if not ok:
+        print(f"xbarscope: cannot write {path}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0

@@ -1,0 +1,91 @@
+"""Cycles per layer for each method side by side, and total speed-ups (the paper's Fig. 8 style)."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+
+from engine.batch import MapResult
+
+from app import method_style, numbers
+from app.widgets.chart_axes import CountAxis, LabelAxis, styled_plot
+
+
+class ComparisonChart(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.result: MapResult | None = None
+        self.methods: tuple[str, ...] = ()
+        self.log_scale = QCheckBox("Log scale")
+        self.log_scale.setToolTip("Show cycles on a logarithmic axis (layers differ by orders of magnitude)")
+        self.log_scale.setChecked(True)
+        self.log_scale.toggled.connect(self._redraw)
+
+        self.view = pg.GraphicsLayoutWidget()
+        self.view.setBackground("w")
+        self.layer_axis = LabelAxis("bottom")
+        self.count_axis = CountAxis("left")
+        self.cycles_plot = self.view.addPlot(axisItems={"bottom": self.layer_axis, "left": self.count_axis})
+        styled_plot(self.cycles_plot, "Computing cycles per layer", "cycles", "layer")
+        self.legend = self.cycles_plot.addLegend(offset=(-10, 10), labelTextSize="10pt")
+        self.method_axis = LabelAxis("bottom")
+        self.speed_plot = self.view.addPlot(axisItems={"bottom": self.method_axis})
+        styled_plot(self.speed_plot, "Total speed-up over im2col", "× faster", "method")
+        self.view.ci.layout.setColumnStretchFactor(0, 4)
+        self.view.ci.layout.setColumnStretchFactor(1, 1)
+
+        top = QHBoxLayout()
+        top.addStretch(1)
+        top.addWidget(self.log_scale)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addLayout(top)
+        lay.addWidget(self.view, 1)
+
+    def show_result(self, result: MapResult | None, methods: tuple[str, ...]) -> None:
+        self.result = result
+        self.methods = tuple(m for m in methods if result is not None and m in result.request.methods)
+        self._redraw()
+
+    def _redraw(self) -> None:
+        self.cycles_plot.clear()
+        self.speed_plot.clear()
+        self.legend.clear()
+        if self.result is None or not self.methods:
+            return
+        log = self.log_scale.isChecked()
+        self.count_axis.log_values = log
+        layers = self.result.request.layers
+        k = len(self.methods)
+        width = 0.8 / k
+        x = np.arange(len(layers), dtype=float)
+        for j, m in enumerate(self.methods):
+            cycles = np.array([p[m].cycles for p in self.result.plans], dtype=float)
+            heights = np.log10(np.maximum(cycles, 1)) if log else cycles
+            bars = pg.BarGraphItem(x=x + (j - (k - 1) / 2) * width, height=heights, width=width,
+                                   brush=method_style.color(m), pen=pg.mkPen("w", width=0.5))
+            self.cycles_plot.addItem(bars)
+            self.legend.addItem(bars, method_style.label(m))
+        many = len(layers) > 14 or max(len(layer.name) for layer in layers) > 8
+        step = max(1, len(layers) // 24)
+        self.layer_axis.set_labels({i: (str(i + 1) if many else layer.name)
+                                    for i, layer in enumerate(layers) if i % step == 0})
+        self.cycles_plot.setLabel("bottom", "layer (number in the table)" if many else "layer")
+        self.cycles_plot.enableAutoRange()
+        self._draw_speedups()
+
+    def _draw_speedups(self) -> None:
+        totals = self.result.totals()
+        base_method = "im2col" if "im2col" in totals else self.methods[0]
+        self.speed_plot.setTitle(f"Total speed-up over {method_style.label(base_method)}", size="12pt")
+        base = totals[base_method]
+        for j, m in enumerate(self.methods):
+            s = base / totals[m]
+            self.speed_plot.addItem(pg.BarGraphItem(x=[j], height=[s], width=0.6, brush=method_style.color(m)))
+            text = pg.TextItem(numbers.ratio(s), color="#222", anchor=(0.5, 1.0))
+            text.setPos(j, s)
+            self.speed_plot.addItem(text)
+        self.method_axis.set_labels({j: method_style.label(m) for j, m in enumerate(self.methods)})
+        top = max(base / totals[m] for m in self.methods)
+        self.speed_plot.setYRange(0, top * 1.2, padding=0)
+        self.speed_plot.setXRange(-0.6, len(self.methods) - 0.4, padding=0)

@@ -1,0 +1,139 @@
+"""Signal connections between the main window's parts, grouped by concern.
+
+Kept out of main_window.py so that file stays a readable list of parts.
+"""
+from __future__ import annotations
+
+from app import design_space
+
+
+def _inputs_changed(w) -> None:
+    arr = w.array_editor
+    layers = w.layer_model.layers()
+    w.mapping.set_inputs(layers, w.layer_model.problem(), arr.spec(), arr.error(), arr.methods())
+    w.sweeps.invalidate()
+    result = w.mapping.result
+    if result is not None and w.mapping.request() == result.request:
+        _show_result(w, result)  # only the shown methods changed: no need to map again
+    else:
+        w.selection.set_layers(layers)
+
+
+def _show_result(w, result) -> None:
+    methods = w.array_editor.methods()
+    w.results_model.set_result(result, methods)
+    w.central.totals.show_result(result, methods)
+    w.comparison.call("show_result", result, methods)
+    w.selection.set_result(result)
+
+
+def _busy_changed(w) -> None:
+    busy = w.mapping.slot.busy or w.sweeps.slot.busy
+    w.commands["cancel"].setEnabled(busy)  # a disabled action leaves Esc to editors and dialogs
+
+
+def _cancel_all(w) -> None:
+    w.mapping.cancel()
+    w.sweeps.cancel()
+
+
+def connect_mapping(w) -> None:
+    m, bar, cmd = w.mapping, w.run_bar, w.commands
+    w.workspace.edited.connect(lambda: _inputs_changed(w))
+    bar.run_clicked.connect(m.run)
+    cmd["run"].triggered.connect(m.run)
+    bar.cancel_clicked.connect(m.cancel)
+    cmd["cancel"].triggered.connect(lambda: _cancel_all(w))
+    cmd["cancel"].setEnabled(False)
+    m.slot.busy_changed.connect(bar.set_busy)
+    m.slot.busy_changed.connect(lambda _b: _busy_changed(w))
+    m.slot.progress.connect(bar.set_progress)
+    m.slot.failed.connect(lambda msg: bar.set_idle_text("failed: see the status bar"))
+    m.slot.cancelled.connect(lambda: bar.set_idle_text("cancelled"))
+    m.result_ready.connect(lambda r: bar.set_idle_text(f"done: {len(r.plans)} layers"))
+    m.blocked_changed.connect(bar.set_blocked)
+    m.blocked_changed.connect(lambda reason: cmd["run"].setEnabled(reason is None))
+    m.status.connect(lambda text: w.show_status(text, 0 if text.startswith(("Mapping failed", "Cannot")) else 8000))
+    m.result_ready.connect(lambda r: _show_result(w, r))
+    m.stale_changed.connect(w.results_table.set_stale)
+    m.stale_changed.connect(w.central.totals.set_stale)
+    bar.auto_run.toggled.connect(lambda on: setattr(m, "auto_run", on))
+    w.workspace.register_option("auto_run", bar.auto_run.isChecked, lambda v: bar.auto_run.setChecked(bool(v)))
+    _inputs_changed(w)
+
+
+def _selection_changed(w, sel) -> None:
+    w.inspector.show_selection(sel)
+    w.central.crossbar.show_selection(sel)
+    if sel is None:
+        w.design.show(None, None)
+        return
+    w.results_table.select(sel.layer_index, sel.method)
+    w.layer_editor.select_row(sel.layer_index)
+    w.design.show(sel.layer, w.mapping.array)
+    plan = sel.plan if sel.what_if else None
+    w.design_panel.call("mark_what_if", plan.nh if plan else None, plan.nw if plan else None)
+
+
+def _candidate_clicked(w, nh: int, nw: int) -> None:
+    space = w.design.space
+    plan = design_space.what_if_plan(space, nh, nw) if space is not None else None
+    if plan is None:
+        w.show_status(f"{nh} × {nw} windows do not fit the array: no plan to show")
+        return
+    w.selection.set_what_if(plan)
+    w.show_status(f"Showing the what-if plan {nh} × {nw} windows ({plan.cycles:,} cycles): not the optimum")
+
+
+def connect_selection(w) -> None:
+    s = w.selection
+    s.changed.connect(lambda sel: _selection_changed(w, sel))
+    w.results_table.row_selected.connect(s.select)
+    w.layer_editor.layer_selected.connect(s.select_layer)
+    w.inspector.method_chosen.connect(s.select_method)
+    w.inspector.back_to_optimum.connect(s.clear_what_if)
+    w.design.slot.result.connect(lambda space: w.design_panel.call("show_space", space))
+    w.design.message.connect(lambda text: w.design_panel.call("show_message", text))
+    w.workspace.register_view("layer", lambda: s.layer_index, lambda v: s.select(int(v)))
+    w.workspace.register_view("method", lambda: s.method, lambda v: s.select_method(str(v)))
+
+
+def _start_sweep(w) -> None:
+    w.sweep_dock.show()
+    w.sweep_dock.raise_()
+    w.sweeps.start(w.layer_model.layers(), w.array_editor.spec(), w.array_editor.methods())
+
+
+def _comparison_ready(w, chart) -> None:
+    chart.log_scale.setChecked(w.view_prefs["log_scale"])
+    chart.log_scale.toggled.connect(lambda on: w.view_prefs.__setitem__("log_scale", on))
+
+
+def _sweep_ready(w, chart) -> None:
+    chart.sweep_requested.connect(lambda: _start_sweep(w))
+    chart.cancel_requested.connect(w.sweeps.cancel)
+
+
+def _design_ready(w, view) -> None:
+    view.candidate_clicked.connect(lambda nh, nw: _candidate_clicked(w, nh, nw))
+
+
+def _set_log_scale(w, on) -> None:
+    w.view_prefs["log_scale"] = bool(on)
+    if w.comparison.widget is not None:
+        w.comparison.widget.log_scale.setChecked(bool(on))
+
+
+def connect_charts(w) -> None:
+    w.view_prefs = {"log_scale": True}
+    w.comparison.ready.connect(lambda chart: _comparison_ready(w, chart))
+    w.sweep_panel.ready.connect(lambda chart: _sweep_ready(w, chart))
+    w.design_panel.ready.connect(lambda view: _design_ready(w, view))
+    sw = w.sweeps.slot
+    sw.busy_changed.connect(lambda b: w.sweep_panel.call("set_busy", b))
+    sw.busy_changed.connect(lambda _b: _busy_changed(w))
+    sw.progress.connect(lambda d, t, s: w.sweep_panel.call("set_progress", d, t, s))
+    sw.result.connect(lambda r: w.sweep_panel.call("show_result", r))
+    w.sweeps.status.connect(w.show_status)
+    w.commands["sweep"].triggered.connect(lambda: _start_sweep(w))
+    w.workspace.register_view("log_scale", lambda: w.view_prefs["log_scale"], lambda v: _set_log_scale(w, v))
