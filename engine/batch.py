@@ -11,7 +11,7 @@ from typing import Callable
 
 from .errors import XbarError, check_cancel
 from .layers import ArraySpec, ConvLayer
-from .methods import get
+from .methods import get, map_many
 from .plan import Plan
 
 Progress = Callable[[int, int, str], None]
@@ -90,10 +90,10 @@ def sweep(request: SweepRequest, progress: Progress | None = None,
             check_cancel(should_stop)
             if progress:
                 progress(done, n, f"{array.label()} ({method})")
-            cycles = 0
-            for layer in request.layers:
-                check_cancel(should_stop)
-                cycles += map_one(layer, array, method).cycles
+            try:
+                cycles = sum(p.cycles for p in map_many(request.layers, array, method))
+            except XbarError as e:
+                raise XbarError(f"array {array.label()}, method {method}: {e}") from e
             totals[method].append(cycles)
             done += 1
         bounds.append(sum(lower_bound(layer, array) for layer in request.layers))

@@ -14,12 +14,16 @@ from ..plan import Plan
 MethodFn = Callable[[ConvLayer, ArraySpec], Plan]
 METHODS: dict[str, MethodFn] = {}
 DESCRIPTIONS: dict[str, str] = {}
+_BATCH: dict[str, Callable] = {}
 
 
-def register(name: str, description: str):
+def register(name: str, description: str, batch: Callable | None = None):
+    """Register a method; `batch(layers, array) -> list[Plan]` may map many layers in one pass."""
     def deco(fn: MethodFn) -> MethodFn:
         METHODS[name] = fn
         DESCRIPTIONS[name] = description
+        if batch is not None:
+            _BATCH[name] = batch
         return fn
     return deco
 
@@ -42,6 +46,13 @@ def parse_methods(text: str) -> list[str]:
 
 def map_layer(layer: ConvLayer, array: ArraySpec, method: str) -> Plan:
     return get(method)(layer, array)
+
+
+def map_many(layers, array: ArraySpec, method: str) -> list[Plan]:
+    """Plans for many layers with one method: one vectorized pass where the method has one."""
+    fn = get(method)
+    batch = _BATCH.get(method)
+    return batch(list(layers), array) if batch else [fn(layer, array) for layer in layers]
 
 
 from . import im2col, sdk, vw_sdk  # noqa: E402,F401  (registers the built-in methods)

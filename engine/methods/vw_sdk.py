@@ -5,12 +5,14 @@ tests keep a plain scalar version as an oracle.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from ..layers import ArraySpec, ConvLayer
 from ..plan import Plan
 from . import register
-from .im2col import im2col
+from .im2col import im2col_tiles
 
 # Candidates evaluated per numpy pass: bounds memory on huge OFMs.
 _CHUNK = 1 << 21
@@ -45,44 +47,139 @@ def _key(cycles: int, copies: int, ar: int, ac: int, pix: int, nh: int) -> tuple
     return (cycles, -copies / (ar * ac), nh, pix)
 
 
+def geometry(layer: ConvLayer) -> tuple:
+    """What the search depends on: the per-group layer's kernel, stride, channels and OFM."""
+    g = layer.per_group()
+    return (g.k_h, g.k_w, g.stride_h, g.stride_w, g.in_c, g.out_c, g.out_h, g.out_w)
+
+
 def search(layer: ConvLayer, array: ArraySpec) -> tuple | None:
     """Best channel-split candidate as (key, nh, nw, ict, oct, ar, ac), or None if none fits."""
-    g = layer.per_group()
-    oh, ow = g.out_h, g.out_w
-    nw = np.arange(1, ow + 1, dtype=np.int64)[None, :]
-    rows_per_chunk = max(1, _CHUNK // ow)
-    best = None
-    for start in range(1, oh + 1, rows_per_chunk):
-        nh = np.arange(start, min(oh, start + rows_per_chunk - 1) + 1, dtype=np.int64)[:, None]
-        c = candidate_grid(layer, array, nh, nw)
-        cyc = np.where(c["valid"], c["cycles"], np.iinfo(np.int64).max)
-        cmin = cyc.min()
-        if cmin == np.iinfo(np.int64).max:
-            continue
-        ii, jj = np.nonzero(cyc == cmin)
-        nhs, nws = nh[ii, 0], nw[0, jj]
-        ar, ac = c["ar"][ii, jj], c["ac"][ii, jj]
-        util = (nhs * nws) / (ar * ac)
-        pix = c["ph"][ii, 0] * c["pw"][0, jj]
-        k = np.lexsort((pix, nhs, -util))[0]
-        key = _key(int(cmin), int(nhs[k] * nws[k]), int(ar[k]), int(ac[k]), int(pix[k]), int(nhs[k]))
-        if best is None or key < best[0]:
-            best = (key, int(nhs[k]), int(nws[k]), int(c["ict"][ii[k], jj[k]]),
-                    int(c["oct"][ii[k], jj[k]]), int(ar[k]), int(ac[k]))
+    return _search_one(geometry(layer), array.rows, array.logical_cols)
+
+
+@lru_cache(maxsize=4096)  # networks repeat layer shapes; re-runs after an edit repeat most layers
+def _search_one(geom: tuple, rows: int, cl: int):
+    return search_many([geom], rows, cl)[0]
+
+
+def _classes(out: np.ndarray):
+    """For each out[i]: the runs of n = 1..out[i] with equal ceil(out[i]/n), as
+    (index i, first n, last n) arrays, ordered by i then n."""
+    lay = np.repeat(np.arange(out.size), out)
+    n = np.arange(lay.size) - np.repeat(np.cumsum(out) - out, out) + 1
+    q = -(-out[lay] // n)
+    new = np.concatenate(([True], (q[1:] != q[:-1]) | (lay[1:] != lay[:-1])))
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:], n.size) - 1
+    return lay[starts], n[starts], n[ends]
+
+
+def _fit_limit(k, s, budget):
+    """Elementwise: largest n with k + (n-1)*s <= budget (0 if none); a longer PW cannot fit."""
+    return np.where(budget >= k, (budget - k) // s + 1, 0)
+
+
+def search_many(geoms: list[tuple], rows: int, cl: int) -> list:
+    """The VW-SDK search for many layers (see `geometry`) at once, in one vectorized pass.
+
+    Exact over every (nh, nw) of every layer, without building most of them:
+
+    - for each nh, ICt >= 1 (Ph*Pw <= R) and OCt >= 1 (nh*nw <= Cl) hold exactly for
+      nw = 1 .. lim(nh); every other candidate is invalid by definition;
+    - the nw of one row with the same ceil(OW/nw) form a class. Along a class AR and AC
+      never fall (the PW widens, copies grow) while the PW count is fixed, so the class's
+      first nw has its fewest cycles, and the members with those same cycles are a prefix
+      that ends where AR or AC would grow. The last member of that prefix has the highest
+      weight utilization (more copies, same AR*AC), so it beats every other member under
+      the tie-break of `_key`: it is the only candidate of its class that is evaluated.
+
+    Candidates of all layers are flattened into one vector (in chunks of whole rows, to
+    bound memory), so numpy's per-call overhead is paid once per network, not per layer.
+    """
+    G = np.asarray(geoms, dtype=np.int64).reshape(-1, 8)
+    k_h, k_w, s_h, s_w, ic, oc, oh, ow = G.T
+    fk_w, fs_w, fic, foc, foh, fow = (v.astype(np.float64) for v in (k_w, s_w, ic, oc, oh, ow))
+    nh_lim = np.minimum(np.minimum(oh, _fit_limit(k_h, s_h, rows // k_w)), cl)
+    # One entry per (layer, nh), in layer order.
+    r_layer = np.repeat(np.arange(len(G)), nh_lim)
+    r_nh = np.arange(r_layer.size) - np.repeat(np.cumsum(nh_lim) - nh_lim, nh_lim) + 1
+    r_ph = k_h[r_layer] + (r_nh - 1) * s_h[r_layer]
+    lim = np.minimum(np.minimum(ow[r_layer], cl // r_nh), _fit_limit(k_w[r_layer], s_w[r_layer], rows // r_ph))
+    keep = lim > 0
+    r_layer, r_nh, r_ph, lim = r_layer[keep], r_nh[keep], r_ph[keep], lim[keep]
+    # Classes of nw per layer (runs of equal ceil(OW/nw)): first and last nw, layer order.
+    c_layer, c_lo, c_hi = _classes(ow)
+    c_first = np.searchsorted(c_layer, np.arange(len(G)))
+    # A row reaches the classes of its layer that start at or before its lim.
+    span = int(ow.max()) + 1
+    n_cls = np.searchsorted(c_layer * span + c_lo, r_layer * span + lim, side="right") - c_first[r_layer]
+    best: list = [None] * len(G)
+    found = []
+    ends = np.cumsum(n_cls)
+    start = 0
+    while start < n_cls.size:
+        stop = max(start + 1, int(np.searchsorted(ends, ends[start] - n_cls[start] + _CHUNK, side="right")))
+        n = n_cls[start:stop]
+        row = np.repeat(np.arange(start, stop), n)
+        li, nh, ph = r_layer[row], r_nh[row], r_ph[row]
+        cls = c_first[li] + np.arange(row.size) - np.repeat(np.cumsum(n) - n, n)
+        nw0, last = c_lo[cls], np.minimum(c_hi[cls], lim[row])
+        # Float64 from here: exact for these magnitudes (all < 2**50, section "guards" in
+        # layers.py), and its vector division is many times faster than int64's.
+        kw, sw, icl, ocl = fk_w[li], fs_w[li], fic[li], foc[li]
+        fnh, fph, fnw0 = nh.astype(np.float64), ph.astype(np.float64), nw0.astype(np.float64)
+        ar = np.ceil(icl / np.minimum(icl, np.floor(rows / (fph * (kw + (fnw0 - 1) * sw)))))
+        ac = np.ceil(ocl / np.minimum(ocl, np.floor(cl / (fnh * fnw0))))
+        # Widest nw of the class that keeps AR and AC (see the docstring).
+        pw_max = np.floor(np.floor(rows / np.ceil(icl / ar)) / fph)
+        nw_ar = np.floor((pw_max - kw) / sw) + 1
+        nw_ac = np.floor(np.floor(cl / np.ceil(ocl / ac)) / fnh)
+        nw = np.minimum(np.minimum(last, nw_ar), nw_ac).astype(np.int64)
+        p = ph * (k_w[li] + (nw - 1) * s_w[li])
+        copies = nh * nw
+        cycles = np.ceil(foh[li] / fnh) * np.ceil(fow[li] / fnw0) * ar * ac
+        # Each layer's fewest cycles, then the tie-break of _key among those candidates.
+        seg = np.flatnonzero(np.concatenate(([True], li[1:] != li[:-1])))
+        seg_min = np.minimum.reduceat(cycles, seg)
+        t = np.flatnonzero(cycles == np.repeat(seg_min, np.diff(np.append(seg, li.size))))
+        found.append(_winners(li[t], cycles[t], copies[t], ar[t], ac[t], p[t], nh[t], nw[t]))
+        start = stop
+    if not found:
+        return best
+    # Chunks may split a layer: pick each layer's winner among its chunks' winners.
+    li, cycles, copies, ar, ac, p, nh, nw = _winners(*(np.concatenate(f) for f in zip(*found)))
+    ict = np.minimum(ic[li], rows // p)
+    oct_ = np.minimum(oc[li], cl // copies)
+    cols = (li, cycles.astype(np.int64), copies, ar.astype(np.int64), ac.astype(np.int64), p, nh, nw, ict, oct_)
+    for layer, cyc, cop, a, c, pix, n_h, n_w, i_t, o_t in zip(*(v.tolist() for v in cols)):
+        best[layer] = (_key(cyc, cop, a, c, pix, n_h), n_h, n_w, i_t, o_t, a, c)
     return best
 
 
-@register("vw-sdk", "variable rectangular parallel window with channel tiling (exhaustive search)")
-def vw_sdk(layer: ConvLayer, array: ArraySpec) -> Plan:
-    fallback = im2col(layer, array)
-    best = search(layer, array)
-    if best is None:
-        return Plan("vw-sdk", layer, array, 1, 1, fallback.ict, fallback.oct, fallback.ar,
-                    fallback.ac, "flat", "flat")
+def _winners(li, cycles, copies, ar, ac, p, nh, nw):
+    """Per layer, the candidate that `_key` ranks first (cycles, -utilization, nh, pixels)."""
+    t = np.lexsort((p, nh, -copies / (ar * ac), cycles, li))
+    t = t[np.concatenate(([True], li[t][1:] != li[t][:-1]))]
+    return li[t], cycles[t], copies[t], ar[t], ac[t], p[t], nh[t], nw[t]
+
+
+def _plan(layer: ConvLayer, array: ArraySpec, best) -> Plan:
     g = layer.per_group()
-    fb_key = _key(fallback.cycles_per_group, 1, fallback.ar, fallback.ac, g.k_h * g.k_w, 1)
-    if fb_key < best[0]:  # the published method falls back to im2col where channel tiling loses
-        return Plan("vw-sdk", layer, array, 1, 1, fallback.ict, fallback.oct, fallback.ar,
-                    fallback.ac, "flat", "flat")
+    ar0, ac0 = im2col_tiles(layer, array)
+    fb_key = _key(g.out_h * g.out_w * ar0 * ac0, 1, ar0, ac0, g.k_h * g.k_w, 1)
+    if best is None or fb_key < best[0]:  # the published method falls back to im2col where channel tiling loses
+        return Plan("vw-sdk", layer, array, 1, 1, g.in_c, g.out_c, ar0, ac0, "flat", "flat")
     _, nh, nw, ict, oct_, ar, ac = best
     return Plan("vw-sdk", layer, array, nh, nw, ict, oct_, ar, ac, "channel", "channel")
+
+
+def vw_sdk_many(layers, array: ArraySpec) -> list[Plan]:
+    bests = search_many([geometry(layer) for layer in layers], array.rows, array.logical_cols)
+    return [_plan(layer, array, b) for layer, b in zip(layers, bests)]
+
+
+@register("vw-sdk", "variable rectangular parallel window with channel tiling (exhaustive search)",
+          batch=vw_sdk_many)
+def vw_sdk(layer: ConvLayer, array: ArraySpec) -> Plan:
+    return _plan(layer, array, search(layer, array))

@@ -1,0 +1,85 @@
+"""Engine benchmark: prints timings (never asserted in tests).
+
+    .venv/bin/python bench/engine.py [--quick]
+
+- all three methods on every preset, for square arrays 64 ... 4096;
+- one 1024x1024 cell layout (all six cell maps);
+- one functional verify of a 56x56x64->64 layer;
+- the vectorized VW-SDK search against the scalar oracle (tests/engine/oracle.py) on resnet50
+  over the array sweep.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from engine import ArraySpec, ConvLayer, DEFAULT_METHODS, map_layer  # noqa: E402
+from engine.layout import tile_layout  # noqa: E402
+from engine.methods import map_many  # noqa: E402
+from engine.methods.vw_sdk import _search_one  # noqa: E402
+from engine.presets import load_preset, preset_names  # noqa: E402
+from engine.simulate import verify  # noqa: E402
+from tests.engine.oracle import scalar_vw_sdk  # noqa: E402
+
+SIZES = (64, 128, 256, 512, 1024, 2048, 4096)
+
+
+def timed(fn, repeat=3):
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, out
+
+
+def main(quick: bool = False) -> None:
+    sizes = SIZES[2:5] if quick else SIZES
+    print(f"All three methods ({', '.join(DEFAULT_METHODS)}) per network, ms per array size")
+    print(f"{'network':<16}" + "".join(f"{s:>9}" for s in sizes))
+    for name in preset_names():
+        net = load_preset(name)
+        row = []
+        for s in sizes:
+            a = ArraySpec(s, s)
+            t, _ = timed(lambda: [map_layer(layer, a, m) for layer in net.layers for m in DEFAULT_METHODS], 1)
+            row.append(t * 1000)
+        print(f"{name:<16}" + "".join(f"{v:>9.1f}" for v in row))
+
+    plan = map_layer(ConvLayer("c", 56, 56, 256, 256, 3, 3), ArraySpec(1024, 1024), "vw-sdk")
+
+    def layout():
+        lay = tile_layout(plan)
+        return lay.copy, lay.ic, lay.oc, lay.ky, lay.kx, lay.bit
+
+    t, _ = timed(layout, 5)
+    print(f"\n1024x1024 cell layout (copy, ic, oc, ky, kx, bit): {t * 1000:.1f} ms")
+
+    layer = ConvLayer("c", 56, 56, 64, 64, 3, 3, pad_h=1, pad_w=1)
+    for m in DEFAULT_METHODS:
+        p = map_layer(layer, ArraySpec(512, 512), m)
+        t, ok = timed(lambda: verify(layer, ArraySpec(512, 512), p), 1)
+        print(f"verify 56x56x64->64 ({m}, {p.cycles} cycles on 512x512): {t:.2f} s, {'exact' if ok else 'MISMATCH'}")
+
+    net = load_preset("resnet50")
+    sweep = sizes if not quick else (256, 512)
+    tv = tn = ts = 0.0
+    for s in sweep:
+        a = ArraySpec(s, s)
+        t1, vec = timed(lambda: [p.cycles for p in map_many(net.layers, a, "vw-sdk")], 1)
+        _search_one.cache_clear()  # cold: only shapes repeated inside the network are reused
+        t3, one = timed(lambda: [map_layer(layer, a, "vw-sdk").cycles for layer in net.layers], 1)
+        t2, sca = timed(lambda: [scalar_vw_sdk(layer, a)[0] for layer in net.layers], 1)
+        assert vec == sca == one, f"vectorized and scalar VW-SDK disagree on {s}x{s}"
+        tv, tn, ts = tv + t1, tn + t3, ts + t2
+    print(f"\nVW-SDK on resnet50 ({len(net.layers)} layers) over {len(sweep)} array sizes, identical results:")
+    print(f"  scalar oracle, layer by layer            {ts * 1000:8.1f} ms")
+    print(f"  vectorized, layer by layer (cold memo)   {tn * 1000:8.1f} ms  ({ts / tn:.1f}x)")
+    print(f"  vectorized, whole network in one pass    {tv * 1000:8.1f} ms  ({ts / tv:.1f}x)")
+
+
+if __name__ == "__main__":
+    main("--quick" in sys.argv)
