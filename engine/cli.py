@@ -14,10 +14,11 @@ from dataclasses import replace
 import numpy as np
 
 from . import __version__
-from .batch import MapRequest, map_network
+from .batch import MapRequest, SweepRequest, map_network, sweep
 from .errors import XbarError
 from .layers import ArraySpec, ConvLayer, parse_array_size
-from .methods import DEFAULT_METHODS, parse_methods
+from .energy import EnergyModel
+from .methods import DEFAULT_METHODS, DESCRIPTIONS, METHODS, parse_methods
 from .plan import Plan
 from .simulate import verify
 
@@ -27,12 +28,21 @@ class _Parser(argparse.ArgumentParser):
         raise XbarError(message)
 
 
-def _network_args(p: argparse.ArgumentParser) -> None:
+def _network_args(p: argparse.ArgumentParser, array: bool = True) -> None:
     p.add_argument("--network", required=True, help="preset name or layer-list file (json, csv)")
-    p.add_argument("--array", help="ROWSxCOLS, e.g. 512x512 (overrides the file's spec)")
+    if array:
+        p.add_argument("--array", help="ROWSxCOLS, e.g. 512x512 (overrides the file's spec)")
     p.add_argument("--cell-bits", type=int, help="bits stored per cell")
     p.add_argument("--weight-bits", type=int, help="bits per weight")
-    p.add_argument("--methods", default=",".join(DEFAULT_METHODS), help="comma-separated method names")
+    p.add_argument("--methods", default=",".join(DEFAULT_METHODS),
+                   help=f"comma-separated, from: {', '.join(METHODS)} (default: %(default)s)")
+
+
+def _energy_args(p: argparse.ArgumentParser) -> None:
+    d = EnergyModel()
+    p.add_argument("--e-adc", type=float, default=d.adc_pj, help="pJ per ADC conversion (example default %(default)s)")
+    p.add_argument("--e-dac", type=float, default=d.dac_pj, help="pJ per DAC conversion (example default %(default)s)")
+    p.add_argument("--e-mac", type=float, default=d.mac_pj, help="pJ per cell MAC (example default %(default)s)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,12 +52,20 @@ def build_parser() -> argparse.ArgumentParser:
     m = sub.add_parser("map", help="cycles, windows, tiles and utilization per layer and method")
     _network_args(m)
     m.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    _energy_args(m)
     v = sub.add_parser("verify", help="functional proof: the mapped crossbar equals a direct convolution")
     _network_args(v)
     v.add_argument("--seed", type=int, default=0, help="seed of the random weights and inputs")
     v.add_argument("--max-pw", type=int, default=3,
                    help="verify large layers on an IFM cropped to this many PW positions per axis")
+    sw = sub.add_parser("sweep", help="total cycles of a network for every method over a range of arrays")
+    _network_args(sw, array=False)
+    sw.add_argument("--arrays", default="64..4096",
+                    help="sizes: '64..4096' (13 square sizes, steps x1.5 and x2), '128x256..1024x2048', "
+                         "or a list '128,256x512,512' (default %(default)s)")
+    sw.add_argument("--format", choices=("table", "json", "csv"), default="table")
     sub.add_parser("presets", help="list the built-in networks")
+    sub.add_parser("methods", help="list the mapping methods")
     return p
 
 
@@ -72,64 +90,133 @@ def layer_fields(layer: ConvLayer) -> dict:
             "groups": layer.groups, "out_h": layer.out_h, "out_w": layer.out_w}
 
 
-def map_json(result, array: ArraySpec) -> dict:
+def map_json(result, array: ArraySpec, energy: EnergyModel | None = None) -> dict:
+    energy = energy or EnergyModel()
     layers = []
     for layer, plans in zip(result.request.layers, result.plans):
         d = layer_fields(layer)
-        d["methods"] = {m: plans[m].to_dict() for m in result.request.methods}
+        d["methods"] = {m: plans[m].to_dict(energy) for m in result.request.methods}
         layers.append(d)
-    return {"array": array.to_dict(), "layers": layers, "totals": result.totals()}
+    methods = result.request.methods
+    return {"array": array.to_dict(), "layers": layers, "totals": result.totals(),
+            "energy_model_pj": {"adc": energy.adc_pj, "dac": energy.dac_pj, "mac": energy.mac_pj},
+            "energy_totals_pj": {m: sum(d["methods"][m]["energy_pj"] for d in layers) for m in methods}}
 
 
 def _pw(p: Plan) -> str:
-    return f"{p.nh}x{p.nw} ({p.pix_h}x{p.pix_w})"
+    text = f"{p.nh}x{p.nw} ({p.pix_h}x{p.pix_w})"
+    return text + f" +{len(p.regions) - 1} regions" if p.regions else text
 
 
-def map_table(result, array: ArraySpec, net_name: str) -> str:
+def text_table(head: list[str], rows: list[list[str]], title: str, left: int = 2) -> str:
+    """Columns padded for a terminal; the first `left` columns left-aligned; a rule before totals."""
+    widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
+
+    def fmt(r):
+        return "  ".join(c.ljust(w) if i < left else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+
+    rule = fmt(["-" * w for w in widths])
+    lines = [title, fmt(head), rule]
+    for i, r in enumerate(rows):
+        if r[0] == "TOTAL" and i and rows[i - 1][0] != "TOTAL":
+            lines.append(rule)
+        lines.append(fmt(r))
+    return "\n".join(lines)
+
+
+def map_table(result, array: ArraySpec, net_name: str, energy: EnergyModel | None = None) -> str:
+    energy = energy or EnergyModel()
     methods = result.request.methods
     base = "im2col" if "im2col" in methods else None
-    head = ["layer", "method", "cycles", "PW win (px)", "ICt", "OCt", "AR", "AC", "w.util", "LB", "eff"]
+    head = ["layer", "method", "cycles", "PW win (px)", "ICt", "OCt", "AR", "AC", "w.util", "LB", "eff", "energy nJ"]
     if base:
         head.append("vs im2col")
-    rows = []
+    rows, energies = [], {m: 0.0 for m in methods}
     for layer, plans in zip(result.request.layers, result.plans):
         for m in methods:
             p = plans[m]
+            e = p.conversions().energy_pj(energy)
+            energies[m] += e
             row = [layer.name, m, f"{p.cycles:,}", _pw(p), str(p.ict), str(p.oct), str(p.ar), str(p.ac),
-                   f"{p.weight_utilization:.1%}", f"{p.lower_bound:,}", f"{p.efficiency:.1%}"]
+                   f"{p.weight_utilization:.1%}", f"{p.lower_bound:,}", f"{p.efficiency:.1%}", f"{e / 1000:,.1f}"]
             if base:
                 row.append(f"{plans[base].cycles / p.cycles:.2f}x")
             rows.append(row)
     totals = result.totals()
     lb = result.lower_bound_total()
     for m in methods:
-        row = ["TOTAL", m, f"{totals[m]:,}", "", "", "", "", "", "", f"{lb:,}", f"{lb / totals[m]:.1%}"]
+        row = ["TOTAL", m, f"{totals[m]:,}", "", "", "", "", "", "", f"{lb:,}", f"{lb / totals[m]:.1%}",
+               f"{energies[m] / 1000:,.1f}"]
         if base:
             row.append(f"{totals[base] / totals[m]:.2f}x")
         rows.append(row)
-    widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
-    fmt = lambda r: "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))  # noqa: E731
-    lines = [f"{net_name} on {array.label()} array, {array.cell_bits}-bit cells, {array.weight_bits}-bit weights",
-             fmt(head), fmt(["-" * w for w in widths])]
-    for i, r in enumerate(rows):
-        if r[0] == "TOTAL" and rows[i - 1][0] != "TOTAL":
-            lines.append(fmt(["-" * w for w in widths]))
-        lines.append(fmt(r))
-    return "\n".join(lines)
+    title = (f"{net_name} on {array.label()} array, {array.cell_bits}-bit cells, {array.weight_bits}-bit weights; "
+             f"energy with ADC {energy.adc_pj} pJ, DAC {energy.dac_pj} pJ, MAC {energy.mac_pj} pJ")
+    return text_table(head, rows, title)
 
 
-def map_csv(result) -> str:
+def map_csv(result, energy: EnergyModel | None = None) -> str:
+    energy = energy or EnergyModel()
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(["layer", "method", "cycles", "nh", "nw", "ph", "pw", "ict", "oct", "ar", "ac", "n_pw",
-                "row_split", "weight_utilization", "block_occupancy", "mac_utilization", "lower_bound"])
+    w.writerow(["layer", "method", "cycles", "nh", "nw", "ph", "pw", "ict", "oct", "ar", "ac", "n_pw", "regions",
+                "row_split", "weight_utilization", "block_occupancy", "mac_utilization", "lower_bound",
+                "adc_conversions", "dac_conversions", "macs", "energy_pj"])
     for layer, plans in zip(result.request.layers, result.plans):
         for m in result.request.methods:
             p = plans[m]
+            c = p.conversions()
             w.writerow([layer.name, m, p.cycles, p.nh, p.nw, p.pix_h, p.pix_w, p.ict, p.oct, p.ar, p.ac, p.n_pw,
-                        p.row_split, f"{p.weight_utilization:.6f}", f"{p.block_occupancy:.6f}",
-                        f"{p.mac_utilization:.6f}", p.lower_bound])
+                        max(1, len(p.regions)), p.row_split, f"{p.weight_utilization:.6f}",
+                        f"{p.block_occupancy:.6f}", f"{p.mac_utilization:.6f}", p.lower_bound, c.adc, c.dac,
+                        c.macs, f"{c.energy_pj(energy):.3f}"])
     return out.getvalue()
+
+
+def parse_arrays(text: str, cell_bits: int = 1, weight_bits: int = 1) -> tuple[ArraySpec, ...]:
+    """'64..4096' -> 64, 96, 128, 192, ... 4096 (x1.5 and x2 steps); 'RxC..RxC' likewise on
+    both sides; or a comma-separated list of sizes."""
+    specs = []
+    for part in str(text).split(","):
+        part = part.strip()
+        if ".." in part:
+            lo, hi = (parse_array_size(x) for x in part.split("..", 1))
+            if lo[0] > hi[0] or lo[1] > hi[1]:
+                raise XbarError(f"--arrays: '{part}' runs from a larger to a smaller size")
+            r, c = lo
+            while r <= hi[0] and c <= hi[1]:
+                specs.append((r, c))
+                half = (r + r // 2, c + c // 2)
+                if half[0] <= hi[0] and half[1] <= hi[1] and r % 2 == 0 and c % 2 == 0:
+                    specs.append(half)
+                r, c = r * 2, c * 2
+        elif part:
+            specs.append(parse_array_size(part))
+    if not specs:
+        raise XbarError(f"--arrays: no array size in '{text}'")
+    if len(specs) > 200:
+        raise XbarError(f"--arrays: {len(specs)} sizes; at most 200 per sweep")
+    return tuple(ArraySpec(r, c, cell_bits, weight_bits) for r, c in specs)
+
+
+def sweep_output(result, fmt: str, net_name: str) -> str:
+    arrays, methods = result.request.arrays, result.request.methods
+    if fmt == "json":
+        return json.dumps({"network": net_name,
+                           "arrays": [a.to_dict() for a in arrays],
+                           "totals": {m: list(result.totals[m]) for m in methods},
+                           "lower_bound": list(result.lower_bounds)}, indent=2)
+    if fmt == "csv":
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(["rows", "cols", "cell_bits", "weight_bits", *methods, "lower_bound"])
+        for i, a in enumerate(arrays):
+            w.writerow([a.rows, a.cols, a.cell_bits, a.weight_bits, *(result.totals[m][i] for m in methods),
+                        result.lower_bounds[i]])
+        return out.getvalue().rstrip("\n")
+    rows = [[a.label(), *(f"{result.totals[m][i]:,}" for m in methods), f"{result.lower_bounds[i]:,}"]
+            for i, a in enumerate(arrays)]
+    return text_table(["array", *methods, "lower bound"], rows, f"{net_name}: total cycles per array size", left=1)
 
 
 def cropped(plan: Plan, max_pw: int) -> Plan:
@@ -149,19 +236,31 @@ def cropped(plan: Plan, max_pw: int) -> Plan:
     return replace(plan, layer=replace(L, in_h=h, in_w=w))
 
 
+def _verify_plan(plan: Plan, array: ArraySpec, max_pw: int, rng) -> tuple[bool, str]:
+    """Verify one plan, cropped where large; a region plan small enough is verified whole
+    (regions assembled into one OFM), otherwise region by region, each cropped."""
+    if plan.regions:
+        if plan.cycles_per_group * plan.layer.groups <= 4 * max_pw * max_pw * len(plan.regions):
+            return verify(plan.layer, array, plan, rng), f"  ({len(plan.regions)} regions, whole layer)"
+        oks = [verify(c.layer, array, c, rng) for c in (cropped(r.plan, max_pw) for r in plan.regions)]
+        return all(oks), f"  ({len(plan.regions)} regions, each verified on its own cropped IFM)"
+    small = cropped(plan, max_pw)
+    note = "" if small is plan else f"  (IFM cropped to {small.layer.in_h}x{small.layer.in_w}, same PW and tiles)"
+    return verify(small.layer, array, small, rng), note
+
+
 def run_verify(net, array, methods, seed: int, max_pw: int, out) -> bool:
+    from .batch import map_one
+
     ok_all = True
     rng = np.random.default_rng(seed)
+    width = max((len(m) for m in methods), default=8)
     for layer in net.layers:
         for m in methods:
-            from .batch import map_one
-
             plan = map_one(layer, array, m)
-            small = cropped(plan, max_pw)
-            ok = verify(small.layer, array, small, rng)
+            ok, note = _verify_plan(plan, array, max_pw, rng)
             ok_all &= ok
-            note = "" if small is plan else f"  (IFM cropped to {small.layer.in_h}x{small.layer.in_w}, same PW and tiles)"
-            print(f"{'OK ' if ok else 'MISMATCH'}  {layer.name:<24} {m:<8} {plan.cycles:>12,} cycles{note}", file=out)
+            print(f"{'OK ' if ok else 'MISMATCH'}  {layer.name:<24} {m:<{width}} {plan.cycles:>12,} cycles{note}", file=out)
     print("all layouts compute the direct convolution exactly" if ok_all else "MISMATCH: see above", file=out)
     return ok_all
 
@@ -175,15 +274,29 @@ def main(argv=None) -> int:
             for name, desc in list_presets():
                 print(f"{name:<16} {desc}")
             return 0
+        if args.command == "methods":
+            for name, desc in DESCRIPTIONS.items():
+                print(f"{name:<10} {desc}")
+            return 0
+        if args.command == "sweep":
+            from .presets import resolve_network
+
+            net = resolve_network(args.network)
+            base = net.array or ArraySpec()
+            arrays = parse_arrays(args.arrays, args.cell_bits or base.cell_bits, args.weight_bits or base.weight_bits)
+            result = sweep(SweepRequest(tuple(net.layers), arrays, tuple(parse_methods(args.methods))))
+            print(sweep_output(result, args.format, net.name))
+            return 0
         net, array, methods = _load(args)
         if args.command == "map":
+            energy = EnergyModel(args.e_adc, args.e_dac, args.e_mac)
             result = map_network(MapRequest(tuple(net.layers), array, methods))
             if args.format == "json":
-                print(json.dumps(map_json(result, array), indent=2))
+                print(json.dumps(map_json(result, array, energy), indent=2))
             elif args.format == "csv":
-                sys.stdout.write(map_csv(result))
+                sys.stdout.write(map_csv(result, energy))
             else:
-                print(map_table(result, array, net.name))
+                print(map_table(result, array, net.name, energy))
             return 0
         return 0 if run_verify(net, array, methods, args.seed, args.max_pw, sys.stdout) else 1
     except XbarError as e:

@@ -2,10 +2,15 @@
 
 Formulas: mapping model sections 1-4. A plan describes one group; grouped layers
 repeat it `groups` times (section 2, grouped convolution).
+
+A plan may be made of several regions (edge-aware tiling): each region covers a
+rectangle of the OFM and is itself a plan for that rectangle, mapped as a layer of its
+own (`region_layer`). The top-level figures then sum over the regions; `nh`, `nw`,
+`ict`, ... describe the first (bulk) region.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .layers import ArraySpec, ConvLayer, ceil_div
 
@@ -17,6 +22,35 @@ def lower_bound(layer: ConvLayer, array: ArraySpec) -> int:
     g = layer.per_group()
     per_output = ceil_div(layer.k_h * layer.k_w * g.in_c, array.rows)
     return ceil_div(layer.out_h * layer.out_w * layer.out_c * array.cells_per_weight * per_output, array.cols)
+
+
+def region_layer(layer: ConvLayer, oy: int, ox: int, h: int, w: int) -> ConvLayer:
+    """The OFM rectangle (oy, ox, h, w) of `layer` as a layer of its own.
+
+    Its IFM is the window of the *padded* IFM that those outputs read, so it has no
+    padding of its own; its OFM is exactly h x w.
+    """
+    if not (0 <= oy and 0 <= ox and h >= 1 and w >= 1 and oy + h <= layer.out_h and ox + w <= layer.out_w):
+        raise ValueError(f"region ({oy}, {ox}, {h}x{w}) outside the {layer.out_h}x{layer.out_w} OFM")
+    return replace(layer, name=f"{layer.name}@{oy},{ox}", in_h=(h - 1) * layer.stride_h + layer.k_h,
+                   in_w=(w - 1) * layer.stride_w + layer.k_w, pad_h=0, pad_w=0)
+
+
+@dataclass(frozen=True)
+class Region:
+    """One rectangle of the OFM, mapped by its own plan (whose layer is `region_layer`)."""
+
+    oy: int
+    ox: int
+    plan: "Plan"
+
+    @property
+    def h(self) -> int:
+        return self.plan.layer.out_h
+
+    @property
+    def w(self) -> int:
+        return self.plan.layer.out_w
 
 
 @dataclass(frozen=True)
@@ -40,6 +74,12 @@ class Plan:
     row_split: str
     col_split: str
     what_if: bool = False  # a candidate the user picked, not the method's optimum
+    regions: tuple[Region, ...] = ()  # edge-aware plans: the regions, in schedule order
+
+    @property
+    def parts(self) -> tuple["Plan", ...]:
+        """The single-region plans this plan runs, in order (itself when it has no regions)."""
+        return tuple(r.plan for r in self.regions) if self.regions else (self,)
 
     @property
     def group(self) -> ConvLayer:
@@ -63,6 +103,8 @@ class Plan:
 
     @property
     def n_pw(self) -> int:
+        if self.regions:
+            return sum(p.n_pw for p in self.parts)
         return self.n_pw_h * self.n_pw_w
 
     @property
@@ -71,6 +113,8 @@ class Plan:
 
     @property
     def cycles_per_group(self) -> int:
+        if self.regions:
+            return sum(p.cycles_per_group for p in self.parts)
         return self.n_pw * self.ar * self.ac
 
     @property
@@ -79,17 +123,20 @@ class Plan:
 
     @property
     def _cells_used(self) -> int:
-        return self.array.rows * self.array.cols * self.ar * self.ac
+        cells = self.array.rows * self.array.cols
+        return cells * sum(p.ar * p.ac for p in self.parts)
 
     @property
     def weight_utilization(self) -> float:
         g, cpw = self.group, self.array.cells_per_weight
-        return self.copies * g.k_h * g.k_w * g.in_c * g.out_c * cpw / self._cells_used
+        copies = sum(p.copies for p in self.parts)
+        return copies * g.k_h * g.k_w * g.in_c * g.out_c * cpw / self._cells_used
 
     @property
     def block_occupancy(self) -> float:
         g, cpw = self.group, self.array.cells_per_weight
-        return self.pix_h * self.pix_w * g.in_c * self.copies * g.out_c * cpw / self._cells_used
+        block = sum(p.pix_h * p.pix_w * p.copies for p in self.parts)
+        return block * g.in_c * g.out_c * cpw / self._cells_used
 
     @property
     def mac_utilization(self) -> float:
@@ -110,8 +157,17 @@ class Plan:
         """Rows of the unrolled input vector (all row tiles together)."""
         return self.pix_h * self.pix_w * self.group.in_c
 
-    def to_dict(self) -> dict:
-        """The figures the CLI's JSON reports for one method (issue 2, section 8)."""
+    def conversions(self):
+        """ADC/DAC conversions and MACs of the whole schedule (engine.energy)."""
+        from .energy import conversions
+
+        return conversions(self)
+
+    def to_dict(self, energy=None) -> dict:
+        """The figures the CLI's JSON reports for one method; `energy` an EnergyModel."""
+        from .energy import EnergyModel
+
+        conv = self.conversions()
         return {
             "cycles": self.cycles,
             "windows": [self.nh, self.nw],
@@ -126,4 +182,12 @@ class Plan:
             "block_occupancy": self.block_occupancy,
             "mac_utilization": self.mac_utilization,
             "lower_bound": self.lower_bound,
+            "efficiency": self.efficiency,
+            "adc_conversions": conv.adc,
+            "dac_conversions": conv.dac,
+            "macs": conv.macs,
+            "energy_pj": conv.energy_pj(energy or EnergyModel()),
+            **({"regions": [{"origin": [r.oy, r.ox], "size": [r.h, r.w], "windows": [r.plan.nh, r.plan.nw],
+                             "ar_cycles": r.plan.ar, "ac_cycles": r.plan.ac, "cycles": r.plan.cycles}
+                            for r in self.regions]} if self.regions else {}),
         }

@@ -4,6 +4,8 @@ Random access by arithmetic: cycle 10 million costs the same as cycle 0.
 Weight-stationary order: for g: for b: for a: for py: for px.
 Input-stationary order:  for g: for py: for px: for b: for a.
 Groups (grouped convolution) are always outermost: each is an independent layer.
+A plan made of regions (edge-aware tiling) walks its regions in order, each region
+with the schedule above; `Schedule(plan)` returns a `RegionSchedule` for such plans.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ class Cycle:
     a: int  # row tile
     py: int  # PW position
     px: int
+    region: int = 0  # index into plan.regions (0 for single-region plans)
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,21 @@ class ColTargets:
     past_edge: np.ndarray  # used columns whose window lies past the OFM edge
 
 
+def _sources(rv, channel0: int, iy, ix, outside) -> RowSources:
+    used = rv.used
+    pad = used & outside
+    c = np.where(used, channel0 + rv.c, -1)
+    ok = used & ~pad
+    return RowSources(c.astype(np.int32), np.where(ok, iy, -1).astype(np.int32),
+                      np.where(ok, ix, -1).astype(np.int32), pad)
+
+
 class Schedule:
+    def __new__(cls, plan: Plan, order: str = "weight"):
+        if cls is Schedule and plan.regions:
+            return super().__new__(RegionSchedule)
+        return super().__new__(cls)
+
     def __init__(self, plan: Plan, order: str = "weight"):
         if order not in ORDERS:
             raise ValueError(f"loop order must be one of {ORDERS}, got {order!r}")
@@ -89,18 +106,20 @@ class Schedule:
             t = t * size + v
         return t
 
-    def row_sources(self, t: int) -> RowSources:
+    def raw_rows(self, t: int):
+        """(cycle, row vectors, IFM row, IFM column) of every array row, before bounds checks."""
         cyc, p = self.cycle(t), self.plan
         rv = row_vectors(p, cyc.a)
         L = p.layer
         iy = cyc.py * p.nh * L.stride_h - L.pad_h + rv.y
         ix = cyc.px * p.nw * L.stride_w - L.pad_w + rv.x
-        used = rv.used
-        pad = used & ((iy < 0) | (iy >= L.in_h) | (ix < 0) | (ix >= L.in_w))
-        c = np.where(used, cyc.group * p.group.in_c + rv.c, -1)
-        ok = used & ~pad
-        return RowSources(c.astype(np.int32), np.where(ok, iy, -1).astype(np.int32),
-                          np.where(ok, ix, -1).astype(np.int32), pad)
+        return cyc, rv, iy, ix
+
+    def row_sources(self, t: int) -> RowSources:
+        cyc, rv, iy, ix = self.raw_rows(t)
+        L = self.plan.layer
+        return _sources(rv, cyc.group * self.plan.group.in_c, iy, ix,
+                        (iy < 0) | (iy >= L.in_h) | (ix < 0) | (ix >= L.in_w))
 
     def col_targets(self, t: int) -> ColTargets:
         cyc, p = self.cycle(t), self.plan
@@ -184,3 +203,73 @@ class Schedule:
             return min(self.total, t + 1)  # input-stationary reprograms every cycle
         # The configuration holds for one full sweep of the PW positions.
         return min(self.total, (t // p.n_pw + 1) * p.n_pw)
+
+
+class RegionSchedule(Schedule):
+    """The schedule of a plan made of regions: each region's schedule in turn."""
+
+    def __init__(self, plan: Plan, order: str = "weight"):
+        if order not in ORDERS:
+            raise ValueError(f"loop order must be one of {ORDERS}, got {order!r}")
+        self.plan, self.order = plan, order
+        self.subs = [Schedule(r.plan, order) for r in plan.regions]
+        self.starts = np.cumsum([0] + [s.total for s in self.subs])
+        self.total = int(self.starts[-1])
+
+    def _locate(self, t: int) -> tuple[int, int]:
+        if not 0 <= t < self.total:
+            raise IndexError(f"cycle {t} outside 0..{self.total - 1}")
+        r = int(np.searchsorted(self.starts, t, side="right")) - 1
+        return r, t - int(self.starts[r])
+
+    def cycle(self, t: int) -> Cycle:
+        r, local = self._locate(t)
+        c = self.subs[r].cycle(local)
+        return Cycle(t, c.group, c.b, c.a, c.py, c.px, r)
+
+    def index(self, group, b, a, py, px, region: int = 0):
+        return int(self.starts[region]) + self.subs[region].index(group, b, a, py, px)
+
+    def row_sources(self, t: int) -> RowSources:
+        r, local = self._locate(t)
+        sub, region = self.subs[r], self.plan.regions[r]
+        cyc, rv, iy, ix = sub.raw_rows(local)
+        L, S = self.plan.layer, sub.plan.layer
+        # Past the region's own IFM window (a PW hanging past the region) drives zeros,
+        # as does the real padding around the IFM.
+        beyond = (iy >= S.in_h) | (ix >= S.in_w)
+        iy = iy + region.oy * L.stride_h - L.pad_h
+        ix = ix + region.ox * L.stride_w - L.pad_w
+        outside = beyond | (iy < 0) | (iy >= L.in_h) | (ix < 0) | (ix >= L.in_w)
+        return _sources(rv, cyc.group * self.plan.group.in_c, iy, ix, outside)
+
+    def col_targets(self, t: int) -> ColTargets:
+        r, local = self._locate(t)
+        ct, region = self.subs[r].col_targets(local), self.plan.regions[r]
+        ok = ct.oy >= 0
+        return ColTargets(ct.oc, np.where(ok, ct.oy + region.oy, -1).astype(np.int32),
+                          np.where(ok, ct.ox + region.ox, -1).astype(np.int32), ct.past_edge)
+
+    def _clipped(self, t: int):
+        """Per region: the region, its schedule and the last of its cycles done by cycle t (or None)."""
+        for region, sub, start in zip(self.plan.regions, self.subs, self.starts):
+            local = t - int(start)
+            yield region, sub, (min(local, sub.total - 1) if local >= 0 else None)
+
+    def ofm_state(self, t: int, oc: int) -> np.ndarray:
+        L = self.plan.layer
+        out = np.zeros((L.out_h, L.out_w), dtype=np.uint8)
+        for region, sub, local in self._clipped(t):
+            if local is not None:
+                out[region.oy:region.oy + region.h, region.ox:region.ox + region.w] = sub.ofm_state(local, oc)
+        return out
+
+    def outputs_complete(self, t: int) -> int:
+        return sum(sub.outputs_complete(local) for _, sub, local in self._clipped(t) if local is not None)
+
+    def output_cycles(self, oc):
+        raise NotImplementedError("per-output cycles of a region plan: use ofm_state per region")
+
+    def next_tile_change(self, t: int) -> int:
+        r, local = self._locate(t)
+        return int(self.starts[r]) + self.subs[r].next_tile_change(local)

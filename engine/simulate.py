@@ -140,6 +140,8 @@ def simulate(layer: ConvLayer, array: ArraySpec, plan: Plan, x: np.ndarray, w: n
     check_weights(w, array)
     if plan.layer != layer or plan.array != array:
         raise XbarError(f"layer '{layer.name}': the plan was made for another layer or array")
+    if plan.regions:
+        return _simulate_regions(layer, array, plan, x, w, should_stop)
     L, p = layer, plan
     cpw, cb = array.cells_per_weight, array.cell_bits
     shift = 1 << (np.arange(cpw, dtype=np.int64) * cb)
@@ -178,6 +180,19 @@ def simulate(layer: ConvLayer, array: ArraySpec, plan: Plan, x: np.ndarray, w: n
                     idx = np.broadcast_arrays(vo, oy, ox)
                     acc[idx[0], idx[1], idx[2]] += yv
     return acc[:, :L.out_h, :L.out_w]
+
+
+def _simulate_regions(layer, array, plan, x, w, should_stop) -> np.ndarray:
+    """Each region runs its own schedule on the window of the padded IFM it reads."""
+    L = layer
+    xp = np.pad(x, ((0, 0), (L.pad_h, L.pad_h), (L.pad_w, L.pad_w)))
+    out = np.zeros((L.out_c, L.out_h, L.out_w), dtype=np.int64)
+    for r in plan.regions:
+        S = r.plan.layer
+        y0, x0 = r.oy * L.stride_h, r.ox * L.stride_w
+        xs = xp[:, y0:y0 + S.in_h, x0:x0 + S.in_w]
+        out[:, r.oy:r.oy + r.h, r.ox:r.ox + r.w] = simulate(S, array, r.plan, xs, w, should_stop)
+    return out
 
 
 def _int_dtype(bits: int):

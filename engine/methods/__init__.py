@@ -55,6 +55,6 @@ def map_many(layers, array: ArraySpec, method: str) -> list[Plan]:
     return batch(list(layers), array) if batch else [fn(layer, array) for layer in layers]
 
 
-from . import im2col, sdk, vw_sdk  # noqa: E402,F401  (registers the built-in methods)
+from . import im2col, sdk, vw_sdk, flat, xbar_opt  # noqa: E402,F401  (registers the built-in methods)
 
 DEFAULT_METHODS = ("im2col", "sdk", "vw-sdk")

@@ -39,3 +39,20 @@ def scalar_vw_sdk(layer, array):
     if best is None or im2col_key < best[0]:
         return im2col_cycles * layer.groups, 1, 1
     return best[0][0] * layer.groups, best[1], best[2]
+
+
+def scalar_vw_flat(layer, array):
+    """(cycles, nh, nw) of the flat-split search by a plain double loop."""
+    ic, oc = layer.in_c // layer.groups, layer.out_c // layer.groups
+    cl = array.cols // math.ceil(array.weight_bits / array.cell_bits)
+    best = None
+    for nh in range(1, layer.out_h + 1):
+        for nw in range(1, layer.out_w + 1):
+            ph = layer.k_h + (nh - 1) * layer.stride_h
+            pw = layer.k_w + (nw - 1) * layer.stride_w
+            ar, ac = math.ceil(ph * pw * ic / array.rows), math.ceil(nh * nw * oc / cl)
+            cycles = math.ceil(layer.out_h / nh) * math.ceil(layer.out_w / nw) * ar * ac
+            key = (cycles, -(nh * nw) / (ar * ac), nh, ph * pw)
+            if best is None or key < best[0]:
+                best = (key, nh, nw)
+    return best[0][0] * layer.groups, best[1], best[2]

@@ -29,7 +29,8 @@ def test_map_json_gives_published_totals(capsys, net, totals):
     assert per_layer == totals
     m = d["layers"][0]["methods"]["vw-sdk"]
     assert set(m) == {"cycles", "windows", "pw", "ict", "oct", "ar_cycles", "ac_cycles", "n_pw", "row_split",
-                      "weight_utilization", "block_occupancy", "mac_utilization", "lower_bound"}
+                      "weight_utilization", "block_occupancy", "mac_utilization", "lower_bound", "efficiency",
+                      "adc_conversions", "dac_conversions", "macs", "energy_pj"}
 
 
 def test_vgg13_layer1_json_fields(capsys):

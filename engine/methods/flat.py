@@ -1,0 +1,70 @@
+"""VW-SDK's variable window with flat splits (`vw-flat`), and the search it shares with `xbar-opt`.
+
+Flat splits cut the PW's unrolled input vector into row tiles at any row, and the
+kernel-copy x output-channel columns into column tiles at any column:
+`AR = ceil(Ph*Pw*IC / R)`, `AC = ceil(nh*nw*OC / Cl)`. Per PW they never need more tiles
+than VW-SDK's channel splits, so `vw-flat` never needs more cycles than `vw-sdk`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..layers import ArraySpec, ConvLayer
+from ..plan import Plan
+from . import register
+
+_CHUNK = 1 << 21  # candidates per numpy pass
+
+
+class FlatGrid:
+    """Flat-split tile counts of every PW (nh, nw) of one layer, and the best PW for any
+    OFM rectangle up to the layer's OFM (regions of an edge-aware plan reuse it)."""
+
+    def __init__(self, layer: ConvLayer, array: ArraySpec):
+        self.layer, self.array = layer, array
+        self.g = layer.per_group()
+
+    def tiles(self, nh: np.ndarray, nw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        g, a = self.g, self.array
+        ph = g.k_h + (nh - 1) * g.stride_h
+        pw = g.k_w + (nw - 1) * g.stride_w
+        # float64 is exact here (values < 2**50) and divides far faster than int64
+        ar = np.ceil(ph * pw * float(g.in_c) / a.rows)
+        ac = np.ceil(nh * nw * float(g.out_c) / a.logical_cols)
+        return ar, ac
+
+    def best(self, h: int, w: int) -> tuple[int, int, int, int, int]:
+        """(cycles, nh, nw, ar, ac) of the best single PW for an h x w OFM rectangle.
+
+        Exhaustive over nh <= h, nw <= w; ties broken as VW-SDK's (higher weight
+        utilization, smaller nh, smaller Ph*Pw)."""
+        g = self.g
+        best = None
+        nw = np.arange(1, w + 1, dtype=np.float64)[None, :]
+        step = max(1, _CHUNK // w)
+        for start in range(1, h + 1, step):
+            nh = np.arange(start, min(h, start + step - 1) + 1, dtype=np.float64)[:, None]
+            ar, ac = self.tiles(nh, nw)
+            cycles = np.ceil(h / nh) * np.ceil(w / nw) * ar * ac
+            ii, jj = np.nonzero(cycles == cycles.min())
+            nhs, nws = nh[ii, 0], nw[0, jj]
+            a_, c_ = ar[ii, jj], ac[ii, jj]
+            pix = (g.k_h + (nhs - 1) * g.stride_h) * (g.k_w + (nws - 1) * g.stride_w)
+            k = np.lexsort((pix, nhs, -(nhs * nws) / (a_ * c_)))[0]
+            cand = (int(cycles[ii[k], jj[k]]), -float(nhs[k] * nws[k] / (a_[k] * c_[k])), int(nhs[k]), int(pix[k]),
+                    int(nws[k]), int(a_[k]), int(c_[k]))
+            if best is None or cand[:4] < best[:4]:
+                best = cand
+        cyc, _, nh_, _, nw_, ar_, ac_ = best
+        return cyc, nh_, nw_, ar_, ac_
+
+
+def flat_plan(method: str, layer: ConvLayer, array: ArraySpec, nh: int, nw: int, ar: int, ac: int) -> Plan:
+    g = layer.per_group()
+    return Plan(method, layer, array, nh, nw, g.in_c, g.out_c, ar, ac, "flat", "flat")
+
+
+@register("vw-flat", "VW-SDK's variable window with flat row and column splits (tiles cut anywhere)")
+def vw_flat(layer: ConvLayer, array: ArraySpec) -> Plan:
+    _, nh, nw, ar, ac = FlatGrid(layer, array).best(layer.out_h, layer.out_w)
+    return flat_plan("vw-flat", layer, array, nh, nw, ar, ac)
