@@ -1,0 +1,119 @@
+"""Playback controls: transport buttons, cycle slider and box, speed, loop order, status line."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QSlider, QStyle,
+                               QToolButton, QVBoxLayout, QWidget)
+
+from .playback import Playback, max_speed
+
+SLIDER_STEPS = 100_000  # a slider past this many cycles moves in proportional steps
+ORDERS = (("weight", "Weight-stationary"), ("input", "Input-stationary"))
+
+
+class PlaybackControls(QWidget):
+    order_chosen = Signal(str)
+
+    def __init__(self, playback: Playback, parent=None):
+        super().__init__(parent)
+        self.playback = playback
+        style = self.style()
+        self.buttons: dict[str, QToolButton] = {}
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        for name, icon, tip, slot in (
+            ("start", QStyle.SP_MediaSkipBackward, "First cycle (Home)", playback.to_start),
+            ("back", QStyle.SP_MediaSeekBackward, "One cycle back (Left)", lambda: playback.step(-1)),
+            ("play", QStyle.SP_MediaPlay, "Play / pause (Space)", playback.toggle),
+            ("forward", QStyle.SP_MediaSeekForward, "One cycle forward (Right)", lambda: playback.step(1)),
+            ("end", QStyle.SP_MediaSkipForward, "Last cycle (End)", playback.to_end),
+        ):
+            b = QToolButton()
+            b.setIcon(style.standardIcon(icon))
+            b.setToolTip(tip)
+            b.setAutoRaise(True)
+            b.clicked.connect(slot)
+            self.buttons[name] = b
+            row.addWidget(b)
+        skip = QToolButton()
+        skip.setText("Next tile")
+        skip.setToolTip("Skip to the next array configuration (Page Down)")
+        skip.clicked.connect(playback.skip_tile)
+        self.buttons["skip"] = skip
+        row.addWidget(skip)
+
+        self.slider = QSlider(Qt.Horizontal)
+        self.slider.setToolTip("Cycle (0-based)")
+        self.slider.valueChanged.connect(self._slider_moved)
+        row.addWidget(self.slider, 1)
+        self.cycle_box = QDoubleSpinBox()
+        self.cycle_box.setDecimals(0)  # a double holds every cycle count exactly (int32 does not)
+        self.cycle_box.setGroupSeparatorShown(True)
+        self.cycle_box.setToolTip("Cycle (0-based)")
+        self.cycle_box.setKeyboardTracking(False)
+        self.cycle_box.valueChanged.connect(lambda v: playback.set_cycle(int(v)))
+        row.addWidget(self.cycle_box)
+        self.speed_box = QDoubleSpinBox()
+        self.speed_box.setDecimals(0)
+        self.speed_box.setRange(1, max_speed())
+        self.speed_box.setValue(playback.speed)
+        self.speed_box.setSuffix(" cycles/s")
+        self.speed_box.setToolTip("Playback speed, up to one cycle per screen refresh")
+        self.speed_box.valueChanged.connect(playback.set_speed)
+        row.addWidget(self.speed_box)
+        self.order = QComboBox()
+        for key, text in ORDERS:
+            self.order.addItem(text, key)
+        self.order.setToolTip("Loop order: weight-stationary reprograms the array only when the tile changes")
+        self.order.activated.connect(lambda i: self.order_chosen.emit(self.order.itemData(i)))
+        row.addWidget(self.order)
+
+        self.status = QLabel("No plan")
+        self.status.setObjectName("playbackStatus")
+        self.status.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 2, 4, 2)
+        lay.addLayout(row)
+        lay.addWidget(self.status)
+
+        playback.cycle_changed.connect(self._show_cycle)
+        playback.total_changed.connect(self._show_total)
+        playback.playing_changed.connect(self._show_playing)
+        self._show_total(playback.total)
+
+    # --- from the controller -------------------------------------------------------------------
+    def _show_total(self, total: int) -> None:
+        last = max(0, total - 1)
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, min(last, SLIDER_STEPS))
+        self.slider.blockSignals(False)
+        self.cycle_box.blockSignals(True)
+        self.cycle_box.setRange(0, last)
+        self.cycle_box.blockSignals(False)
+        for w in (*self.buttons.values(), self.slider, self.cycle_box):
+            w.setEnabled(total > 0)
+
+    def _show_cycle(self, t: int) -> None:
+        last = max(1, self.playback.total - 1)
+        self.slider.blockSignals(True)
+        self.slider.setValue(t if last <= SLIDER_STEPS else round(t * SLIDER_STEPS / last))
+        self.slider.blockSignals(False)
+        self.cycle_box.blockSignals(True)
+        self.cycle_box.setValue(t)
+        self.cycle_box.blockSignals(False)
+
+    def _show_playing(self, playing: bool) -> None:
+        icon = QStyle.SP_MediaPause if playing else QStyle.SP_MediaPlay
+        self.buttons["play"].setIcon(self.style().standardIcon(icon))
+
+    def _slider_moved(self, value: int) -> None:
+        last = max(1, self.playback.total - 1)
+        self.playback.set_cycle(value if last <= SLIDER_STEPS else round(value * last / SLIDER_STEPS))
+
+    def set_order(self, order: str) -> None:
+        i = self.order.findData(order)
+        if i >= 0:
+            self.order.setCurrentIndex(i)
+
+    def set_status(self, text: str) -> None:
+        self.status.setText(text)

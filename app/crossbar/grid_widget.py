@@ -1,0 +1,214 @@
+"""The crossbar grid: one indexed `ImageItem` for all cells, with rulers, strips and overlays.
+
+Layout (a pyqtgraph GraphicsLayout, so PNG/SVG exports include every part):
+
+    title
+                       column strip  (which columns feed an OFM pixel this cycle)
+                       column ruler
+    row strip  ruler   grid          legend
+
+Cells are centred on integer coordinates, y grows downwards, one image pixel per cell
+(MatrixDisplay style). The tile image changes only on a tile or colour-mode change; a
+cycle step touches the two strips and two one-pixel-wide translucent bands (rows driven
+with padding, columns past the edge), each a few kilobytes.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainterPath, QPen
+
+from . import palette as pal
+from .cells import cell_at
+from .grid_overlay import GridOverlay
+from .legend_item import LegendItem
+
+STRIP_PX = 12
+BAND_ALPHA = 95  # darkening of padding rows / past-edge columns
+
+
+def _cosmetic(colour: str, width: float) -> QPen:
+    pen = QPen(QColor(colour), width)
+    pen.setCosmetic(True)
+    pen.setJoinStyle(Qt.MiterJoin)
+    return pen
+
+
+def _path_item(colour: str, width: float, z: float) -> pg.QtWidgets.QGraphicsPathItem:
+    item = pg.QtWidgets.QGraphicsPathItem()
+    item.setPen(_cosmetic(colour, width))
+    item.setZValue(z)
+    return item
+
+
+def cells_path(rects) -> QPainterPath:
+    """Outline path of (row, col, height, width) cell rectangles."""
+    path = QPainterPath()
+    for r, c, h, w in rects:
+        path.addRect(QRectF(c - 0.5, r - 0.5, w, h))
+    return path
+
+
+class _Outline:
+    """A double outline (dark under light) that reads on every cell colour."""
+
+    def __init__(self, vb, outer: str, inner: str, width: float, z: float):
+        self.items = (_path_item(outer, width + 2, z), _path_item(inner, width, z + 0.1))
+        for item in self.items:
+            vb.addItem(item)
+
+    def set_rects(self, rects) -> None:
+        path = cells_path(rects)
+        for item in self.items:
+            item.setPath(path)
+
+
+class GridWidget(pg.GraphicsLayoutWidget):
+    hovered = Signal(object)  # (row, col) or None
+    clicked = Signal(object)  # (row, col) or None (a click outside the array)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setBackground("w")
+        self.rows = self.cols = 0
+        self._hover: tuple[int, int] | None = None
+        ci = self.ci
+        ci.setContentsMargins(4, 4, 4, 4)
+        ci.layout.setSpacing(0)
+        self.title = ci.addLabel("", row=0, col=0, colspan=4, justify="left", color="#1b1f24")
+        self.vb = pg.ViewBox(invertY=True, lockAspect=True, enableMenu=False, defaultPadding=0.01)
+        self.row_strip_vb = self._strip_box(horizontal=False)
+        self.col_strip_vb = self._strip_box(horizontal=True)
+        self.left_axis = pg.AxisItem("left", linkView=self.vb, text="row")
+        self.top_axis = pg.AxisItem("top", linkView=self.vb, text="column")
+        for axis in (self.left_axis, self.top_axis):
+            axis.setTextPen("#3a414b")
+            axis.setPen("#8a929c")
+        ci.addItem(self.col_strip_vb, row=1, col=2)
+        ci.addItem(self.top_axis, row=2, col=2)
+        ci.addItem(self.row_strip_vb, row=3, col=0)
+        ci.addItem(self.left_axis, row=3, col=1)
+        ci.addItem(self.vb, row=3, col=2)
+        self.legend = LegendItem()
+        ci.addItem(self.legend, row=1, col=3, rowspan=3)
+        ci.layout.setColumnStretchFactor(2, 1)
+        ci.layout.setRowStretchFactor(3, 1)
+        self.row_strip_vb.setYLink(self.vb)
+        self.col_strip_vb.setXLink(self.vb)
+
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.row_band = pg.ImageItem(axisOrder="row-major")
+        self.col_band = pg.ImageItem(axisOrder="row-major")
+        self.overlay = GridOverlay()
+        for z, item in ((0, self.image), (2, self.row_band), (2, self.col_band)):
+            item.setZValue(z)
+            self.vb.addItem(item)
+        self.vb.addItem(self.overlay)
+        self.highlight = _Outline(self.vb, "#111111", "#ff00b4", 2.0, 8)
+        self.pin_box = _Outline(self.vb, "#111111", "#ffffff", 2.0, 9)
+        self.hover_box = _path_item("#111111", 1.5, 10)
+        self.vb.addItem(self.hover_box)
+        self.row_strip = pg.ImageItem(axisOrder="row-major")
+        self.col_strip = pg.ImageItem(axisOrder="row-major")
+        self.row_strip_vb.addItem(self.row_strip)
+        self.col_strip_vb.addItem(self.col_strip)
+        self.scene().sigMouseMoved.connect(self._mouse_moved)
+        self.scene().sigMouseClicked.connect(self._mouse_clicked)
+
+    def _strip_box(self, horizontal: bool) -> pg.ViewBox:
+        vb = pg.ViewBox(invertY=True, enableMenu=False, defaultPadding=0)
+        vb.setMouseEnabled(False, False)
+        if horizontal:
+            vb.setFixedHeight(STRIP_PX)
+            vb.setYRange(0, 1, padding=0)
+        else:
+            vb.setFixedWidth(STRIP_PX)
+            vb.setXRange(0, 1, padding=0)
+        return vb
+
+    # --- content ------------------------------------------------------------------------
+    def set_shape(self, rows: int, cols: int) -> None:
+        """A new array size: geometry of every item, and a fit."""
+        changed = (rows, cols) != (self.rows, self.cols)
+        self.rows, self.cols = rows, cols
+        rect = QRectF(-0.5, -0.5, cols, rows)
+        for item in (self.image, self.row_band, self.col_band):
+            item.setRect(rect)
+        self.row_strip.setRect(QRectF(0, -0.5, 1, rows))
+        self.col_strip.setRect(QRectF(-0.5, 0, cols, 1))
+        if changed:
+            self.fit()
+
+    def set_image(self, img: np.ndarray, table: np.ndarray) -> None:
+        """The tile's palette-index image (possibly sampled: it is stretched over the array)."""
+        self.image.setLookupTable(table, update=False)
+        self.image.setImage(img, autoLevels=False)
+        self.image.setRect(QRectF(-0.5, -0.5, self.cols, self.rows))
+        self.row_strip.setLookupTable(table, update=False)
+        self.col_strip.setLookupTable(table, update=False)
+
+    def set_cycle_state(self, row_state: np.ndarray, col_state: np.ndarray) -> None:
+        """Strips and darkening bands of one cycle (palette indices per row / column)."""
+        self.row_strip.setImage(row_state[:, None], autoLevels=False)
+        self.col_strip.setImage(col_state[None, :], autoLevels=False)
+        self.row_strip.setRect(QRectF(0, -0.5, 1, self.rows))
+        self.col_strip.setRect(QRectF(-0.5, 0, self.cols, 1))
+        self.row_band.setImage(self._band(row_state == pal.INDEX["padding"])[:, None], autoLevels=False)
+        self.col_band.setImage(self._band(col_state == pal.INDEX["past_edge"])[None, :], autoLevels=False)
+        self.row_band.setRect(QRectF(-0.5, -0.5, self.cols, self.rows))
+        self.col_band.setRect(QRectF(-0.5, -0.5, self.cols, self.rows))
+
+    @staticmethod
+    def _band(mask: np.ndarray) -> np.ndarray:
+        out = np.zeros(mask.shape + (4,), dtype=np.uint8)
+        out[mask, 3] = BAND_ALPHA
+        return out
+
+    def set_hover(self, cell: tuple[int, int] | None) -> None:
+        self.hover_box.setPath(cells_path([] if cell is None else [(cell[0], cell[1], 1, 1)]))
+
+    def set_pin(self, cell: tuple[int, int] | None) -> None:
+        self.pin_box.set_rects([] if cell is None else [(cell[0], cell[1], 1, 1)])
+
+    def set_highlight(self, rects) -> None:
+        self.highlight.set_rects(rects)
+
+    # --- view ---------------------------------------------------------------------------
+    def fit(self) -> None:
+        if self.rows and self.cols:
+            self.vb.setRange(QRectF(-0.5, -0.5, self.cols, self.rows), padding=0.01)
+
+    def zoom_to(self, row: int, col: int, size: int) -> None:
+        """Show `size` x `size` cells whose top-left cell is (row, col)."""
+        self.vb.setRange(QRectF(col - 0.5, row - 0.5, size, size), padding=0)
+
+    def view_to_cell(self, x: float, y: float):
+        return cell_at(x, y, self.rows, self.cols)
+
+    def cell_scene_pos(self, row: int, col: int):
+        """Scene position of a cell's centre (tests drive the mouse with it)."""
+        return self.vb.mapViewToScene(pg.QtCore.QPointF(col, row))
+
+    def _mouse_moved(self, pos) -> None:
+        cell = None
+        if self.vb.sceneBoundingRect().contains(pos):
+            p = self.vb.mapSceneToView(pos)
+            cell = self.view_to_cell(p.x(), p.y())
+        if cell != self._hover:
+            self._hover = cell
+            self.set_hover(cell)
+            self.hovered.emit(cell)
+
+    def _mouse_clicked(self, ev) -> None:
+        if ev.button() != Qt.LeftButton or not self.vb.sceneBoundingRect().contains(ev.scenePos()):
+            return
+        p = self.vb.mapSceneToView(ev.scenePos())
+        self.clicked.emit(self.view_to_cell(p.x(), p.y()))
+
+    def leaveEvent(self, ev) -> None:
+        super().leaveEvent(ev)
+        if self._hover is not None:
+            self._hover = None
+            self.set_hover(None)
+            self.hovered.emit(None)

@@ -1,0 +1,239 @@
+"""Drives one grid (and optionally its IFM and OFM planes) for one plan through the cycles.
+
+Holds what the user chose (colour mode, hovered and pinned cell, highlight) and renders
+only what a change needs: a new tile or mode re-colours the grid; a cycle step within a
+tile updates the strips, the IFM windows, the OFM plane and the cell description.
+"""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import QToolTip
+
+from engine.plan import Plan
+
+from app import method_style
+
+from . import palette as pal
+from .cells import CellInfo
+from .cycles import PlanCycles
+from .grid_widget import GridWidget
+from .plane_view import PlaneView
+
+HIGHLIGHTS = {"none": "No highlight", "weight": "Same weight", "copy": "Same kernel copy",
+              "pixel": "Same input pixel"}
+
+
+class PlanPanel(QObject):
+    cell_changed = Signal(object)  # CellInfo of the pinned (else hovered) cell, or None
+    status_changed = Signal(str)
+    tile_rendered = Signal(object)  # (region, group, a, b, mode) after a re-colour (tests, benchmarks)
+
+    def __init__(self, grid: GridWidget, ifm: PlaneView | None = None, ofm: PlaneView | None = None,
+                 parent=None):
+        super().__init__(parent)
+        self.grid, self.ifm, self.ofm = grid, ifm, ofm
+        self.cycles: PlanCycles | None = None
+        self.t = 0
+        self.mode = "copy"
+        self.weights: np.ndarray | None = None
+        self.highlight = "none"
+        self.hover: tuple[int, int] | None = None
+        self.pin: tuple[int, int] | None = None
+        self.pinned_pixel: tuple[int, int, int] | None = None  # global channel, iy, ix
+        self.tooltip_text = ""
+        self._tile_key = None
+        self._legend = None
+        grid.hovered.connect(self._hovered)
+        grid.clicked.connect(self._clicked)
+
+    @property
+    def plan(self) -> Plan | None:
+        return self.cycles.plan if self.cycles else None
+
+    # --- inputs ---------------------------------------------------------------------------
+    def set_plan(self, plan: Plan | None, order: str = "weight", t: int = 0) -> None:
+        self.pin = self.hover = self.pinned_pixel = None
+        self.grid.set_pin(None)
+        self._tile_key = None
+        if plan is None:
+            self.cycles = None
+            self.grid.set_highlight([])
+            return
+        if self.mode == "weight" and not self._weights_fit(plan, self.weights):
+            self.mode = "copy"
+        self.cycles = PlanCycles(plan, order)
+        self.grid.set_shape(plan.array.rows, plan.array.cols)
+        if self.ifm is not None:
+            y0, x0, _, _ = self.cycles.ifm_extent()
+            self.ifm.set_plane(self.cycles.ifm_image(), pal.FIXED_TABLE, y0, x0)
+        self.set_cycle(t, force=True)
+
+    def set_order(self, order: str) -> None:
+        """Switch loop order and stay on the same (group, tile, PW position)."""
+        if self.cycles is None or order == self.cycles.schedule.order:
+            return
+        cyc = self.cycles.cycle(self.t)
+        self.cycles = PlanCycles(self.cycles.plan, order)
+        self.set_cycle(self.cycles.index_of(cyc), force=True)
+
+    def set_mode(self, mode: str) -> None:
+        if mode == "weight" and not self._weights_fit(self.plan, self.weights):
+            raise ValueError("colour by weight value needs the layer's weights")
+        self.mode = mode
+        self._tile_key = None
+        if self.cycles is not None:
+            self.set_cycle(self.t, force=True)
+
+    def set_weights(self, weights: np.ndarray | None) -> None:
+        self.weights = None if weights is None else np.asarray(weights)
+        if self.mode == "weight" and not self._weights_fit(self.plan, self.weights):
+            self.mode = "copy"
+        self._tile_key = None
+        if self.cycles is not None:
+            self.set_cycle(self.t, force=True)
+
+    @staticmethod
+    def _weights_fit(plan: Plan | None, w) -> bool:
+        if plan is None or w is None:
+            return False
+        L = plan.layer
+        return tuple(w.shape) == (L.out_c, L.group_in_c, L.k_h, L.k_w)
+
+    def set_highlight(self, kind: str) -> None:
+        if kind not in HIGHLIGHTS:
+            raise ValueError(f"unknown highlight {kind!r}")
+        self.highlight = kind
+        self._update_highlight()
+
+    # --- cycles ---------------------------------------------------------------------------
+    def set_cycle(self, t: int, force: bool = False) -> None:
+        if self.cycles is None:
+            return
+        t = min(max(0, int(t)), self.cycles.total - 1)
+        if t == self.t and not force:
+            return
+        self.t = t
+        cyc = self.cycles.cycle(t)
+        key = (cyc.region, cyc.group if self.mode == "weight" else 0, cyc.a, cyc.b, self.mode)
+        if key != self._tile_key:
+            self._render_tile(cyc, key)
+        self._render_cycle(cyc)
+
+    def _render_tile(self, cyc, key) -> None:
+        c = self.cycles
+        img = c.tile_image(cyc, self.mode, self.weights)
+        self._legend = c.legend(cyc, self.mode)
+        self.grid.set_image(img, self._legend.table)
+        self.grid.legend.set_legend(self._legend)
+        self.grid.overlay.set_tile(c.tile(cyc), cyc.group, img, self._legend.table, self.weights)
+        self._tile_key = key
+        p, part = c.plan, c.part(cyc)
+        kind = "what-if plan (not the optimum)" if p.what_if else "plan"
+        region = f" · region {cyc.region + 1} of {len(p.regions)}" if p.regions else ""
+        self.grid.title.setText(f"<b>{p.layer.name}</b> · {method_style.label(p.method)} {kind} · "
+                                f"{p.array.rows}×{p.array.cols} array{region} "
+                                f"· tile ({cyc.a + 1}, {cyc.b + 1}) of {part.ar}×{part.ac}")
+        self.tile_rendered.emit(key)
+
+    def _render_cycle(self, cyc) -> None:
+        c, t = self.cycles, self.t
+        self.grid.set_cycle_state(c.row_state(t), c.col_state(t))
+        info = self.current_info()
+        ic, oc = c.default_channels(cyc)
+        if info is not None:
+            ic = info.channel if info.channel is not None else ic
+            oc = info.oc if info.oc is not None else oc
+        if self.ifm is not None:
+            self._draw_ifm(cyc, ic, info)
+        if self.ofm is not None:
+            self._draw_ofm(cyc, oc, info)
+        self._update_highlight()
+        self.status_changed.emit(c.status(t))
+        self.cell_changed.emit(info)
+
+    def _draw_ifm(self, cyc, ic, info) -> None:
+        c = self.cycles
+        y0, x0 = c.pw_origin(cyc)
+        ph, pw = c.pw_size(cyc)
+        self.ifm.set_frame(y0, x0, ph, pw)
+        self.ifm.follow(y0, x0, ph, pw)
+        colours = pal.category_hex(c.part(cyc).copies)
+        self.ifm.set_windows(c.window_boxes(cyc), colours, info.copy if info is not None else None)
+        self.ifm.set_marker(info.ifm if info is not None else None)
+        L = c.plan.layer
+        self.ifm.set_title(f"<b>IFM</b> channel {ic} · {L.in_h}×{L.in_w} + padding {L.pad_h}, {L.pad_w} · "
+                           f"PW at ({y0}, {x0})")
+
+    def _draw_ofm(self, cyc, oc, info) -> None:
+        c = self.cycles
+        img = c.ofm_image(self.t, oc)
+        self.ofm.set_plane(img, pal.FIXED_TABLE)
+        self.ofm.set_frame(*c.ofm_block(cyc))
+        self.ofm.set_marker(info.ofm if info is not None else None)
+        done = int(np.count_nonzero(img == pal.INDEX["ofm_complete"]))
+        part = int(np.count_nonzero(img == pal.INDEX["ofm_partial"]))
+        self.ofm.set_title(f"<b>OFM</b> channel {oc} · {done:,} complete, {part:,} partial of {img.size:,}")
+
+    # --- cells -----------------------------------------------------------------------------
+    def info_at(self, cell: tuple[int, int] | None) -> CellInfo | None:
+        if cell is None or self.cycles is None:
+            return None
+        return self.cycles.describe(self.cycles.cycle(self.t), cell[0], cell[1], self.weights)
+
+    def current_info(self) -> CellInfo | None:
+        return self.info_at(self.pin if self.pin is not None else self.hover)
+
+    def _hovered(self, cell) -> None:
+        self.hover = cell
+        info = self.info_at(cell)
+        self.tooltip_text = info.tooltip() if info is not None else ""
+        if info is not None:
+            QToolTip.showText(QCursor.pos(), self.tooltip_text, self.grid)
+        else:
+            QToolTip.hideText()
+        if self.pin is None and self.cycles is not None:
+            self._render_cycle(self.cycles.cycle(self.t))
+
+    def _clicked(self, cell) -> None:
+        self.set_pin(None if cell == self.pin else cell)
+
+    def set_pin(self, cell: tuple[int, int] | None) -> None:
+        self.pin = cell
+        self.grid.set_pin(cell)
+        info = self.info_at(cell)
+        self.pinned_pixel = (info.channel, *info.ifm) if info is not None and info.ifm is not None else None
+        if self.cycles is not None:
+            self._render_cycle(self.cycles.cycle(self.t))
+
+    def _update_highlight(self) -> None:
+        self.grid.set_highlight(self.highlight_rects())
+
+    def highlight_rects(self) -> list[tuple[int, int, int, int]]:
+        """(row, col, height, width) rectangles of the highlighted cells in this cycle."""
+        if self.highlight == "none" or self.pin is None or self.cycles is None:
+            return []
+        c = self.cycles
+        cyc = c.cycle(self.t)
+        tile = c.tile(cyc)
+        info = self.info_at(self.pin)
+        g = c.plan.group
+        if self.highlight == "weight" and info.kernel is not None:
+            rr, cc = tile.cells_of_weight(info.oc - cyc.group * g.out_c, info.channel - cyc.group * g.in_c,
+                                          *info.kernel)
+            return [(int(r), int(col), 1, 1) for r, col in zip(rr, cc)]
+        if self.highlight == "copy" and info.copy is not None:
+            top, bottom = tile.used_row_span
+            return [(top, run.start, bottom - top, run.stop - run.start) for run in tile.copy_runs
+                    if run.value == info.copy]
+        if self.highlight == "pixel" and self.pinned_pixel is not None:
+            r = self.row_of_pixel(*self.pinned_pixel)
+            return [] if r is None else [(r, run.start, 1, run.stop - run.start) for run in tile.weight_cells_in_row(r)]
+        return []
+
+    def row_of_pixel(self, channel: int, iy: int, ix: int) -> int | None:
+        """The row that IFM pixel (channel, iy, ix) drives in the current cycle, if any."""
+        src = self.cycles.schedule.row_sources(self.t)
+        hit = np.flatnonzero((src.c == channel) & (src.iy == iy) & (src.ix == ix))
+        return int(hit[0]) if hit.size else None

@@ -1,0 +1,110 @@
+"""A feature-map plane (IFM or OFM) with boxes drawn on it: one indexed image, pan and zoom.
+
+The IFM view draws the padded input plane of one channel with the current parallel window
+and its windows (outlined in their kernel copy's colour); the OFM view draws one output
+channel filling in (idle, partial, complete) with the outputs of the current PW outlined.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPen
+
+MAX_WINDOWS = 64  # beyond this only the PW and the chosen window are outlined
+
+
+def _rect_item(colour: str, width: float, z: float, dash: bool = False):
+    item = pg.QtWidgets.QGraphicsRectItem()
+    pen = QPen(QColor(colour), width)
+    pen.setCosmetic(True)
+    if dash:
+        pen.setStyle(Qt.DashLine)
+    item.setPen(pen)
+    item.setZValue(z)
+    return item
+
+
+def _close(a: QRectF, b: QRectF) -> bool:
+    return all(abs(u - v) < 1e-6 * max(1.0, abs(v)) for u, v in
+               ((a.x(), b.x()), (a.y(), b.y()), (a.width(), b.width()), (a.height(), b.height())))
+
+
+class PlaneView(pg.GraphicsLayoutWidget):
+    def __init__(self, name: str, parent=None):
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setBackground("w")
+        self.ci.setContentsMargins(2, 2, 2, 2)
+        self.title = self.ci.addLabel("", row=0, col=0, justify="left", color="#1b1f24")
+        self.vb = self.ci.addViewBox(row=1, col=0, invertY=True, lockAspect=True, enableMenu=False)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.vb.addItem(self.image)
+        self.frame = _rect_item("#1b1f24", 2.5, 5)  # the PW (IFM) or the PW's outputs (OFM)
+        self.frame.setBrush(QColor(255, 214, 0, 90))  # the pixels read / outputs written this cycle
+        self.marker = _rect_item("#ff00b4", 2.5, 7)  # the chosen cell's pixel
+        self.vb.addItem(self.frame)
+        self.vb.addItem(self.marker)
+        self.windows: list = []
+        self._extent = None
+        self._auto_range = None  # the range `follow` set last (a different one is the user's)
+
+    def set_title(self, text: str) -> None:
+        self.title.setText(text)
+
+    def set_plane(self, img: np.ndarray, table: np.ndarray, y0: int = 0, x0: int = 0) -> None:
+        """Pixel (y, x) of the plane is centred on view coordinates (x, y); img[0, 0] is (y0, x0)."""
+        self.image.setLookupTable(table, update=False)
+        self.image.setImage(img, autoLevels=False)
+        extent = (y0, x0, img.shape[0], img.shape[1])
+        self.image.setRect(QRectF(x0 - 0.5, y0 - 0.5, img.shape[1], img.shape[0]))
+        if extent != self._extent:
+            self._extent = extent
+            self._auto_range = None
+            self.vb.setRange(QRectF(x0 - 0.5, y0 - 0.5, img.shape[1], img.shape[0]), padding=0.02)
+
+    def set_frame(self, y: int, x: int, h: int, w: int) -> None:
+        self.frame.setRect(QRectF(x - 0.5, y - 0.5, w, h))
+        self.frame.setVisible(h > 0 and w > 0)
+
+    def follow(self, y: int, x: int, h: int, w: int) -> None:
+        """Keep the box (y, x, h, w) in view: re-centre on it when it leaves (no jitter)."""
+        if self._extent is None:
+            return
+        ey, ex, eh, ew = self._extent
+        size = max(3 * max(h, w), 24)
+        if size >= max(eh, ew):
+            return  # the whole plane is small enough to stay in view
+        box = QRectF(x - 0.5, y - 0.5, w, h)
+        view = self.vb.viewRect()
+        user_zoomed = self._auto_range is not None and not _close(view, self._auto_range)
+        if view.contains(box) and (user_zoomed or view.width() <= 2 * size):
+            return  # still in view, and the zoom is the user's or already close
+        cy, cx = y + h / 2, x + w / 2
+        self.vb.setRange(QRectF(cx - size / 2 - 0.5, cy - size / 2 - 0.5, size, size), padding=0)
+        self._auto_range = self.vb.viewRect()
+
+    def set_marker(self, pixel: tuple[int, int] | None) -> None:
+        self.marker.setVisible(pixel is not None)
+        if pixel is not None:
+            self.marker.setRect(QRectF(pixel[1] - 0.5, pixel[0] - 0.5, 1, 1))
+
+    def set_windows(self, boxes: np.ndarray, colours: list[str], chosen: int | None) -> None:
+        """Outline each window (y, x, h, w) in its colour; the chosen one thicker."""
+        show = range(len(boxes)) if len(boxes) <= MAX_WINDOWS else ([chosen] if chosen is not None else [])
+        show = list(show)
+        while len(self.windows) < len(show):
+            item = _rect_item("#000000", 1.5, 6)
+            self.vb.addItem(item)
+            self.windows.append(item)
+        for item, k in zip(self.windows, show):
+            y, x, h, w = (int(v) for v in boxes[k])
+            inset = 0.08 + 0.06 * (k % 3)  # overlapping windows stay apart
+            item.setRect(QRectF(x - 0.5 + inset, y - 0.5 + inset, w - 2 * inset, h - 2 * inset))
+            pen = item.pen()
+            pen.setColor(QColor(colours[k % len(colours)]))
+            pen.setWidthF(3.5 if k == chosen else 1.5)
+            item.setPen(pen)
+            item.setVisible(True)
+        for item in self.windows[len(show):]:
+            item.setVisible(False)

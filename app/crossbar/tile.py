@@ -1,0 +1,141 @@
+"""One array tile (row tile `a`, column tile `b`) of a plan, as the view draws it.
+
+Built from the engine's row and column vectors (mapping model, section 5) without the
+full-array cell maps: whether a cell holds a weight, and which kernel element, depends
+only on its row's PW pixel and its column's kernel copy. A small (PW pixels x copies)
+table plus two gathers therefore classify the whole tile, 4096 x 4096 in tens of
+milliseconds where the engine's full maps take most of a second. Pure numpy.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from engine.layout import col_vectors, row_vectors
+from engine.plan import Plan
+
+# Cell kinds in the tables below.
+UNUSED_CELL, ZERO_CELL, WEIGHT_CELL = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Run:
+    """Consecutive rows or columns sharing one value (a channel, a kernel copy)."""
+
+    start: int
+    stop: int  # exclusive
+    value: int
+
+
+def runs(values: np.ndarray, valid: np.ndarray) -> list[Run]:
+    """Runs of equal `values` over the positions where `valid` holds."""
+    idx = np.flatnonzero(valid)
+    if idx.size == 0:
+        return []
+    v = values[idx]
+    cut = np.flatnonzero((np.diff(v) != 0) | (np.diff(idx) != 1)) + 1
+    starts = np.concatenate(([0], cut))
+    stops = np.concatenate((cut, [idx.size]))
+    return [Run(int(idx[s]), int(idx[e - 1]) + 1, int(v[s])) for s, e in zip(starts, stops)]
+
+
+class Tile:
+    """Row/column meanings of tile (a, b) and the per-(PW pixel, copy) kernel tables."""
+
+    def __init__(self, plan: Plan, a: int, b: int):
+        if not (0 <= a < plan.ar and 0 <= b < plan.ac):
+            raise IndexError(f"tile ({a}, {b}) outside {plan.ar} x {plan.ac}")
+        self.plan, self.a, self.b = plan, a, b
+        self.rows = row_vectors(plan, a)
+        self.cols = col_vectors(plan, b)
+        self.pp = plan.pix_h * plan.pix_w
+        # Row -> PW pixel index, column -> copy; the last table row/column means "unused".
+        self.row_pix = np.where(self.rows.used, self.rows.y * plan.pix_w + self.rows.x, self.pp).astype(np.intp)
+        self.col_copy = np.where(self.cols.used, self.cols.copy, plan.copies).astype(np.intp)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.plan.array.rows, self.plan.array.cols
+
+    @cached_property
+    def _tables(self):
+        """(pp+1, copies+1) tables: cell kind, ky, kx (-1 outside the kernel)."""
+        p, L = self.plan, self.plan.layer
+        pix, k = np.arange(self.pp), np.arange(p.copies)
+        ky = (pix // p.pix_w)[:, None] - (k // p.nw * L.stride_h)[None, :]
+        kx = (pix % p.pix_w)[:, None] - (k % p.nw * L.stride_w)[None, :]
+        inside = (ky >= 0) & (ky < L.k_h) & (kx >= 0) & (kx < L.k_w)
+        shape = (self.pp + 1, p.copies + 1)
+        kind = np.full(shape, UNUSED_CELL, dtype=np.uint8)
+        kind[:-1, :-1] = np.where(inside, WEIGHT_CELL, ZERO_CELL)
+        kyt = np.full(shape, -1, dtype=np.int32)
+        kxt = np.full(shape, -1, dtype=np.int32)
+        kyt[:-1, :-1] = np.where(inside, ky, -1)
+        kxt[:-1, :-1] = np.where(inside, kx, -1)
+        return kind, kyt, kxt
+
+    @property
+    def kind_table(self) -> np.ndarray:
+        return self._tables[0]
+
+    def per_pixel_copy(self, table: np.ndarray, rsel=None, csel=None) -> np.ndarray:
+        """Expand a (pp+1, copies+1) table to the cells (rows x cols, or a sampled subset)."""
+        rp = self.row_pix if rsel is None else self.row_pix[rsel]
+        cc = self.col_copy if csel is None else self.col_copy[csel]
+        return np.take(table[:, cc], rp, axis=0)
+
+    # --- one cell ---------------------------------------------------------------------
+    def kind_at(self, r: int, c: int) -> int:
+        return int(self._tables[0][self.row_pix[r], self.col_copy[c]])
+
+    def kernel_at(self, r: int, c: int) -> tuple[int, int] | None:
+        _, kyt, kxt = self._tables
+        ky, kx = int(kyt[self.row_pix[r], self.col_copy[c]]), int(kxt[self.row_pix[r], self.col_copy[c]])
+        return None if ky < 0 else (ky, kx)
+
+    # --- runs, for outlines -------------------------------------------------------------
+    @cached_property
+    def copy_runs(self) -> list[Run]:
+        return runs(self.cols.copy, self.cols.used)
+
+    @cached_property
+    def oc_runs(self) -> list[Run]:
+        return runs(self.cols.oc, self.cols.used)
+
+    @cached_property
+    def channel_runs(self) -> list[Run]:
+        return runs(self.rows.c, self.rows.used)
+
+    @cached_property
+    def used_row_span(self) -> tuple[int, int]:
+        idx = np.flatnonzero(self.rows.used)
+        return (int(idx[0]), int(idx[-1]) + 1) if idx.size else (0, 0)
+
+    # --- where a weight sits (section 5, inverted) -------------------------------------
+    def cells_of_weight(self, oc: int, c: int, ky: int, kx: int) -> tuple[np.ndarray, np.ndarray]:
+        """Every cell of this tile holding W[oc, c, ky, kx] (channels within the group)."""
+        p, L = self.plan, self.plan.layer
+        k = np.arange(p.copies)
+        pix = (ky + k // p.nw * L.stride_h) * p.pix_w + (kx + k % p.nw * L.stride_w)
+        row_hit = (self.rows.c[:, None] == c) & (self.row_pix[:, None] == pix[None, :])
+        col_hit = (self.cols.oc[:, None] == oc) & (self.cols.copy[:, None] == k[None, :])
+        r_idx, k_r = np.nonzero(row_hit)
+        c_idx, k_c = np.nonzero(col_hit)
+        pair = k_r[:, None] == k_c[None, :]
+        ri, ci = np.nonzero(pair)
+        return r_idx[ri], c_idx[ci]
+
+    def weight_cells_in_row(self, r: int) -> list[Run]:
+        """Runs of weight-holding cells in row r (one per kernel copy that reads its pixel)."""
+        kind = self._tables[0][self.row_pix[r], self.col_copy]
+        return runs(self.cols.copy, kind == WEIGHT_CELL)
+
+
+def display_stride(rows: int, cols: int, max_cells: int = 1 << 26) -> int:
+    """Sampling step for arrays too large to hold one byte per cell on screen (over 8192^2)."""
+    s = 1
+    while (rows // s) * (cols // s) > max_cells:
+        s += 1
+    return s

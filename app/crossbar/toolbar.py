@@ -1,0 +1,92 @@
+"""The row above the grid: colour mode, highlight, fit, compare and export."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
+
+from app import method_style
+
+from .modes import MODES
+from .plan_panel import HIGHLIGHTS
+
+EXPORTS = (("png", "View as PNG…"), ("svg", "View as SVG…"), ("gif", "Playback as GIF…"),
+           ("mp4", "Playback as MP4…"), ("csv", "Cell map as CSV…"), ("json", "Cell map as JSON…"))
+
+
+class CrossbarToolbar(QWidget):
+    mode_chosen = Signal(str)
+    highlight_chosen = Signal(str)
+    fit_clicked = Signal()
+    compare_toggled = Signal(bool)
+    compare_method_chosen = Signal(str)
+    export_chosen = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(4, 2, 4, 2)
+        self.mode = QComboBox()
+        for key, (text, _) in MODES.items():
+            self.mode.addItem(text, key)
+        self.mode.setToolTip("What the cell colours show")
+        self.mode.activated.connect(lambda i: self.mode_chosen.emit(self.mode.itemData(i)))
+        self.highlight = QComboBox()
+        for key, text in HIGHLIGHTS.items():
+            self.highlight.addItem(text, key)
+        self.highlight.setToolTip("Outline the cells related to the pinned cell (click a cell to pin it)")
+        self.highlight.activated.connect(lambda i: self.highlight_chosen.emit(self.highlight.itemData(i)))
+        self.fit = QToolButton()
+        self.fit.setText("Fit")
+        self.fit.setToolTip("Show the whole array (pan: drag, zoom: wheel)")
+        self.fit.clicked.connect(self.fit_clicked)
+        self.compare = QCheckBox("Compare with")
+        self.compare.setToolTip("Two methods on this layer side by side, played in proportional time")
+        self.compare.toggled.connect(self.compare_toggled)
+        self.other = QComboBox()
+        self.other.activated.connect(lambda i: self.compare_method_chosen.emit(self.other.itemData(i)))
+        self.export = QToolButton()
+        self.export.setText("Export")
+        self.export.setPopupMode(QToolButton.InstantPopup)
+        menu = QMenu(self.export)
+        self.export_actions = {}
+        for key, text in EXPORTS:
+            action = menu.addAction(text)
+            action.triggered.connect(lambda _=False, k=key: self.export_chosen.emit(k))
+            self.export_actions[key] = action
+        self.export.setMenu(menu)
+        self.editing = []  # widgets hidden in presentation mode
+        for label, w in (("Colour by", self.mode), ("Highlight", self.highlight)):
+            text = QLabel(label)
+            lay.addWidget(text)
+            lay.addWidget(w)
+            if w is self.highlight:
+                self.editing += [text, w]
+        lay.addWidget(self.fit)
+        lay.addStretch(1)
+        for w in (self.compare, self.other, self.export):
+            lay.addWidget(w)
+            self.editing.append(w)
+
+    def set_methods(self, methods: list[str], current: str | None) -> None:
+        """Methods to compare with (all but the one shown); keeps the choice when possible."""
+        keep = self.other.currentData()
+        self.other.clear()
+        for m in methods:
+            if m != current:
+                self.other.addItem(method_style.label(m), m)
+        # Keep the user's choice; else the closest rival: SDK for VW-SDK, VW-SDK for the others.
+        for want in (keep, "sdk" if current == "vw-sdk" else "vw-sdk"):
+            i = self.other.findData(want)
+            if i >= 0:
+                self.other.setCurrentIndex(i)
+                return
+
+    def set_weights_known(self, known: bool) -> None:
+        """'Weight value' is offered only when the layer's weights are known."""
+        i = self.mode.findData("weight")
+        item = self.mode.model().item(i)
+        item.setEnabled(known)
+        item.setToolTip("" if known else "Needs the layer's weights (e.g. from an ONNX model)")
+
+    def set_mode(self, mode: str) -> None:
+        self.mode.setCurrentIndex(self.mode.findData(mode))

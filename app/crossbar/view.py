@@ -1,0 +1,230 @@
+"""The crossbar view: grid, IFM and OFM planes, playback, compare mode and exports, assembled.
+
+It follows the selection (`show_selection(PlanSelection | None)`, connected to
+`SelectionModel.changed`) and reports the pinned or hovered cell (`cell_changed`) for the
+inspector. Weights are optional (`set_weights`); colouring by weight value is offered
+only for a layer whose weights are known.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+
+from engine import ConvLayer, Plan
+from engine.methods import METHODS, map_layer
+
+from .compare import ComparePane
+from .controls import PlaybackControls
+from .export_controller import ExportController
+from .grid_widget import GridWidget
+from .plan_panel import PlanPanel
+from .plane_view import PlaneView
+from .playback import Playback
+from .toolbar import CrossbarToolbar
+
+PlanSource = Callable[[object, str], "Plan | None"]  # (selection, method) -> plan of that method
+
+
+def map_other_method(selection, method: str) -> Plan | None:
+    """The plan another method makes for the selected layer on the same array (milliseconds)."""
+    return map_layer(selection.layer, selection.plan.array, method)
+
+
+class CrossbarView(QWidget):
+    cell_changed = Signal(object)  # CellInfo of the pinned (else hovered) cell, or None
+    status = Signal(str)  # one-line messages for the window's status bar
+
+    def __init__(self, parent=None, plan_source: PlanSource = map_other_method):
+        super().__init__(parent)
+        self.setObjectName("crossbarView")
+        self.selection = None
+        self.plan_source = plan_source
+        self.weights: dict[ConvLayer, np.ndarray] = {}
+        self.comparing = False
+        self.presenting = False
+
+        self.toolbar = CrossbarToolbar()
+        self.grid = GridWidget()
+        self.ifm = PlaneView("ifmView")
+        self.ofm = PlaneView("ofmView")
+        self.panel = PlanPanel(self.grid, self.ifm, self.ofm, self)
+        self.compare = ComparePane()
+        self.playback = Playback(self)
+        self.controls = PlaybackControls(self.playback)
+        self.exports = ExportController(self, self)
+        self.message = QLabel("Select a layer with a result to see its crossbar.")
+        self.message.setAlignment(Qt.AlignCenter)
+        self.message.setWordWrap(True)
+
+        side = QSplitter(Qt.Vertical)
+        side.addWidget(self.ifm)
+        side.addWidget(self.ofm)
+        self.single = QSplitter(Qt.Horizontal)
+        self.single.addWidget(self.grid)
+        self.single.addWidget(side)
+        self.single.setStretchFactor(0, 3)
+        self.single.setStretchFactor(1, 1)
+        self.stack = QStackedWidget()
+        for w in (self.message, self.single, self.compare):
+            self.stack.addWidget(w)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addWidget(self.toolbar)
+        lay.addWidget(self.exports.progress)
+        lay.addWidget(self.stack, 1)
+        lay.addWidget(self.controls)
+        self._connect()
+        self._shortcuts()
+        self.show_selection(None)
+
+    def _connect(self) -> None:
+        tb, pb = self.toolbar, self.playback
+        tb.mode_chosen.connect(self.set_mode)
+        tb.highlight_chosen.connect(self.panel.set_highlight)
+        tb.fit_clicked.connect(self.fit)
+        tb.compare_toggled.connect(self.set_comparing)
+        tb.compare_method_chosen.connect(lambda _m: self._update_compare())
+        tb.export_chosen.connect(self.exports.export)
+        pb.cycle_changed.connect(self._cycle_changed)
+        pb.next_change = self._next_change
+        self.controls.order_chosen.connect(self.set_order)
+        self.panel.status_changed.connect(self._panel_status)
+        self.panel.cell_changed.connect(self.cell_changed)
+        self.exports.status.connect(self.status)
+
+    def _shortcuts(self) -> None:
+        pb = self.playback
+        for key, slot in ((Qt.Key_Space, pb.toggle), (Qt.Key_Left, lambda: pb.step(-1)),
+                          (Qt.Key_Right, lambda: pb.step(1)), (Qt.Key_Home, pb.to_start),
+                          (Qt.Key_End, pb.to_end), (Qt.Key_PageDown, pb.skip_tile),
+                          (Qt.Key_Escape, lambda: self.panel.set_pin(None))):
+            sc = QShortcut(QKeySequence(key), self)
+            sc.setContext(Qt.WidgetWithChildrenShortcut)
+            sc.activated.connect(slot)
+
+    # --- the selection ---------------------------------------------------------------------------
+    def show_selection(self, selection) -> None:
+        previous = self.panel.plan
+        self.selection = selection
+        plan = selection.plan if selection is not None else None
+        if plan is None:
+            self.playback.set_total(0)
+            self.panel.set_plan(None)
+            self.stack.setCurrentWidget(self.message)
+            self.controls.set_status("No plan")
+            self.toolbar.set_weights_known(False)
+            return
+        w = self.weights.get(selection.layer)
+        self.toolbar.set_weights_known(w is not None)
+        self.toolbar.set_methods(list(METHODS), plan.method)
+        if plan == previous:
+            return  # the same plan again (e.g. the row re-selected): keep cycle and pin
+        self.panel.weights = w
+        order = self.panel.cycles.schedule.order if self.panel.cycles else "weight"
+        self.panel.set_plan(plan, order)
+        self.toolbar.set_mode(self.panel.mode)
+        self.stack.setCurrentWidget(self.compare if self.comparing else self.single)
+        if self.comparing:
+            self._update_compare()
+        else:
+            self.playback.set_total(plan.cycles)
+
+    def set_weights(self, layer: ConvLayer, weights: np.ndarray | None) -> None:
+        """Integer weights (OC, IC/groups, Kh, Kw) of `layer`, or None to forget them."""
+        if weights is None:
+            self.weights.pop(layer, None)
+        else:
+            w = np.asarray(weights)
+            want = (layer.out_c, layer.group_in_c, layer.k_h, layer.k_w)
+            if w.shape != want or w.dtype.kind not in "iu":
+                raise ValueError(f"weights of '{layer.name}' must be integers of shape {want}, got {w.dtype} {w.shape}")
+            self.weights[layer] = w
+        if self.selection is not None and self.selection.layer == layer:
+            self.toolbar.set_weights_known(weights is not None)
+            self.panel.set_weights(self.weights.get(layer))
+            self.toolbar.set_mode(self.panel.mode)
+
+    # --- user choices ------------------------------------------------------------------------------
+    def set_mode(self, mode: str) -> None:
+        self.panel.set_mode(mode)
+        self.toolbar.set_mode(mode)
+        if self.comparing:
+            self.compare.set_mode(mode)
+
+    def set_order(self, order: str) -> None:
+        self.controls.set_order(order)
+        if self.comparing:
+            self.compare.set_order(order)
+            self.compare.set_time(self.playback.t)
+            return
+        self.panel.set_order(order)
+        self.playback.set_cycle(self.panel.t)
+
+    def set_cycle(self, t: int) -> None:
+        self.playback.set_cycle(t)
+
+    def fit(self) -> None:
+        for grid in (self.grid, *(s.grid for s in self.compare.sides)):
+            grid.fit()
+
+    def zoom_to(self, row: int, col: int, size: int) -> None:
+        self.grid.zoom_to(row, col, size)
+
+    # --- playback ------------------------------------------------------------------------------------
+    def _cycle_changed(self, t: int) -> None:
+        if self.comparing:
+            self.compare.set_time(t)
+            self.controls.set_status(f"time {t:,} / {self.compare.total:,} cycles (proportional: one cycle "
+                                     "takes the same time on both sides)")
+        else:
+            self.panel.set_cycle(t)
+
+    def _panel_status(self, text: str) -> None:
+        if not self.comparing:
+            self.controls.set_status(text)
+
+    def _next_change(self, t: int) -> int:
+        if self.comparing:
+            return self.compare.next_change(t)
+        return self.panel.cycles.schedule.next_tile_change(t) if self.panel.cycles else t
+
+    # --- compare mode ---------------------------------------------------------------------------------
+    def set_comparing(self, on: bool) -> None:
+        self.comparing = bool(on) and self.panel.plan is not None
+        self.toolbar.compare.blockSignals(True)
+        self.toolbar.compare.setChecked(self.comparing)
+        self.toolbar.compare.blockSignals(False)
+        if self.panel.plan is None:
+            return
+        if self.comparing:
+            self.stack.setCurrentWidget(self.compare)
+            self._update_compare()
+        else:
+            self.stack.setCurrentWidget(self.single)
+            self.playback.set_total(self.panel.cycles.total, min(self.playback.t, self.panel.cycles.total - 1))
+
+    def _update_compare(self) -> None:
+        if not self.comparing or self.selection is None or self.panel.plan is None:
+            return
+        other = self.toolbar.other.currentData()
+        second = self.plan_source(self.selection, other) if other else None
+        order = self.panel.cycles.schedule.order
+        self.compare.set_plans(self.panel.plan, second, order)
+        self.compare.set_mode(self.panel.mode if self.panel.mode != "weight" else "copy")
+        self.playback.set_total(self.compare.total)
+
+    # --- presentation and shutdown ----------------------------------------------------------------------
+    def set_presentation(self, on: bool) -> None:
+        """Talk mode: grid, IFM and playback only (the window hides its panels and goes full screen)."""
+        self.presenting = bool(on)
+        for w in (*self.toolbar.editing, self.ofm, self.exports.progress):
+            w.setVisible(not on if w is not self.exports.progress else (not on and self.exports.slot.busy))
+
+    def shutdown(self) -> None:
+        self.playback.pause()
+        self.exports.shutdown()
