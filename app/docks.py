@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QWidget
 
 from app import settings
 
@@ -18,6 +18,18 @@ def add_dock(window: QMainWindow, title: str, name: str, widget: QWidget,
                      | QDockWidget.DockWidgetClosable)
     window.addDockWidget(area, dock)
     return dock
+
+
+def scrollable(widget: QWidget) -> QScrollArea:
+    """Tall panels scroll rather than forcing a minimum window height (small screens, projectors)."""
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    # Never narrower than the content: it scrolls vertically only.
+    area.setMinimumWidth(widget.minimumSizeHint().width() + area.verticalScrollBar().sizeHint().width())
+    return area
 
 
 def save_layout(window: QMainWindow) -> None:

@@ -25,6 +25,12 @@ class JobSlot(QObject):
         self.fn = fn
         self.job: Job | None = None
         self.request = None  # the newest request: results must echo it
+        self._mine: set[int] = set()  # ids of this slot's jobs still running (the runner is shared)
+        runner.progress.connect(self._progress)
+        runner.finished.connect(self._finished)
+        runner.failed.connect(self._failed)
+        runner.cancelled.connect(self._cancelled)
+        runner.ended.connect(self._ended)
 
     @property
     def busy(self) -> bool:
@@ -34,18 +40,10 @@ class JobSlot(QObject):
         if self.job is not None:
             self.job.cancel()  # its late answer is dropped below
         self.request = request
-        self.job = self.runner.start(self.fn, request, self._connect)
+        self.job = self.runner.start(self.fn, request)
+        self._mine.add(self.job.id)
         self.busy_changed.emit(True)
         return self.job
-
-    def _connect(self, job: Job) -> None:
-        self.job = job  # before the thread starts: an instant answer is still recognised
-        # Bound methods, not lambdas: see Job's docstring.
-        job.progress.connect(self._progress)
-        job.finished.connect(self._finished)
-        job.failed.connect(self._failed)
-        job.cancelled.connect(self._cancelled)
-        job.ended.connect(self._ended)
 
     def cancel(self) -> None:
         if self.job is not None:
@@ -56,28 +54,31 @@ class JobSlot(QObject):
         self.request = None
         self.cancel()
 
-    def _current(self, job: Job) -> bool:
-        return job is self.job
+    def _current(self, job_id: int) -> bool:
+        return self.job is not None and job_id == self.job.id
 
-    def _progress(self, job, done, total, text):
-        if self._current(job):
+    def _progress(self, job_id, done, total, text):
+        if self._current(job_id):
             self.progress.emit(done, total, text)
 
-    def _finished(self, job, result):
-        if self._current(job) and getattr(result, "request", None) == self.request:
+    def _finished(self, job_id, result):
+        if job_id not in self._mine:
+            return  # another slot's job
+        if self._current(job_id) and getattr(result, "request", None) == self.request:
             self.result.emit(result)
         else:
             self.dropped.emit(result)
 
-    def _failed(self, job, message):
-        if self._current(job) and job.request == self.request:
+    def _failed(self, job_id, message):
+        if self._current(job_id) and self.job.request == self.request:
             self.failed.emit(message)
 
-    def _cancelled(self, job):
-        if self._current(job):
+    def _cancelled(self, job_id):
+        if self._current(job_id):
             self.cancelled.emit()
 
-    def _ended(self, job):
-        if self._current(job):
+    def _ended(self, job_id):
+        self._mine.discard(job_id)
+        if self._current(job_id):
             self.job = None
             self.busy_changed.emit(False)

@@ -6,7 +6,7 @@ sweep charts at the bottom. Docks can be rearranged; the layout is kept in QSett
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QToolBar
 
 from engine.methods import DESCRIPTIONS, METHODS
@@ -41,6 +41,8 @@ class MainWindow(QMainWindow):
     def __init__(self, presets: list[tuple[str, str]], recovery_path=None, persist_layout: bool = True):
         super().__init__()
         self.persist_layout = persist_layout
+        self._charts_scheduled = False
+        self._shut_down = False
         self.setObjectName("mainWindow")
         self.setWindowTitle("untitled[*] — XbarScope")
         self.setDockNestingEnabled(True)
@@ -70,7 +72,7 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.BottomRightCorner, bottom)
         self.network_dock = docks.add_dock(self, "Network", "networkDock", self.layer_editor, left)
         self.array_dock = docks.add_dock(self, "Array and methods", "arrayDock", self.array_editor, left)
-        self.inspector_dock = docks.add_dock(self, "Inspector", "inspectorDock", self.inspector, right)
+        self.inspector_dock = docks.add_dock(self, "Inspector", "inspectorDock", docks.scrollable(self.inspector), right)
         self.results_dock = docks.add_dock(self, "Results", "resultsDock", self.results_table, bottom)
         self.comparison_dock = docks.add_dock(self, "Comparison", "comparisonDock", self.comparison, bottom)
         self.design_dock = docks.add_dock(self, "Design space (VW-SDK)", "designDock", self.design_panel, bottom)
@@ -150,7 +152,8 @@ class MainWindow(QMainWindow):
 
     # --- small behaviours the wiring calls ---------------------------------------------
     def show_status(self, text: str, ms: int = 8000) -> None:
-        self.statusBar().showMessage(text, ms)
+        if not self._shut_down:  # late news from jobs cancelled on close has no one to tell
+            self.statusBar().showMessage(text, ms)
 
     def export_results(self) -> None:
         export_results_csv(self, self.results_table)
@@ -161,10 +164,12 @@ class MainWindow(QMainWindow):
             panel.build()
         self.charts_ready.emit()
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self.comparison.widget is None:
+    def event(self, event) -> bool:
+        # Build the chart panels once the window has painted: the user sees it a second sooner.
+        if event.type() == QEvent.Paint and self.comparison.widget is None and not self._charts_scheduled:
+            self._charts_scheduled = True
             QTimer.singleShot(0, self, self.build_charts)  # dropped if the window is gone
+        return super().event(event)
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state, docks.LAYOUT_VERSION)
@@ -191,6 +196,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop timers and every worker; return only when no thread is left running."""
+        self._shut_down = True
         for timer in (self.mapping.debounce, self.project.recovery.timer):
             timer.stop()
         self.statusBar().clearMessage()  # also ends its message-timeout timer

@@ -4,7 +4,7 @@ from __future__ import annotations
 # Okabe-Ito colours: distinguishable with colour-blindness and on a washed-out projector.
 _COLORS = {"im2col": "#7f7f7f", "sdk": "#0072B2", "vw-sdk": "#D55E00"}
 _SPARE = ("#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
-_LABELS = {"im2col": "im2col", "sdk": "SDK", "vw-sdk": "VW-SDK"}
+_LABELS = {"im2col": "im2col", "sdk": "SDK", "vw-sdk": "VW-SDK", "vw-flat": "VW-flat", "xbar-opt": "Xbar-opt"}
 
 
 def label(method: str) -> str:

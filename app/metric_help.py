@@ -29,5 +29,7 @@ HELP = {
     "efficiency": "Efficiency: lower bound ÷ cycles. 100 % means the mapping cannot be improved.",
     "vs_im2col": "Speed-up over im2col: im2col cycles ÷ this method's cycles.",
     "vs_sdk": "Speed-up over SDK: SDK cycles ÷ this method's cycles.",
+    "regions": "Regions: an edge-aware plan maps the bulk of the output with one parallel window "
+               "and the leftover edge strips and corner with their own; other plans have one region.",
     "n_pw": "Parallel-window positions: how many times the window is stepped over the output.",
 }

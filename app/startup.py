@@ -26,7 +26,7 @@ def create_application() -> QApplication:
     app.setApplicationName(settings.APPLICATION)
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")  # the same look on every desktop, and in screenshots
-    text_size.apply_points(text_size.current_points())
+    text_size.apply_points(text_size.current_points(), remember=False)
     qss = resource_path("app", "style.qss")
     if qss.is_file():
         text = qss.read_text(encoding="utf-8")
@@ -54,7 +54,8 @@ def open_window(net: Network | None, array: tuple[int, int] | None, size: tuple[
     window.show()
     if ephemeral or size is not None or not window.restore_layout():
         window.apply_default_sizes()
-    recovered = False if ephemeral or net is not None else window.project.offer_recovery()
+    # Work autosaved before a crash comes first, even when a network was named on the command line.
+    recovered = False if ephemeral else window.project.offer_recovery()
     if not recovered:
         window.project.load_network(net or _default_network(), net.name if net else "example")
     if array is not None:

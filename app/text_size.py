@@ -17,12 +17,13 @@ def current_points() -> float:
         return DEFAULT_POINTS
 
 
-def apply_points(points: float) -> float:
+def apply_points(points: float, remember: bool = True) -> float:
     points = min(MAX_POINTS, max(MIN_POINTS, points))
     font = QFont(QGuiApplication.font())
     font.setPointSizeF(points)
     QGuiApplication.setFont(font)
-    settings.settings().setValue("view/fontPoints", points)
+    if remember:
+        settings.settings().setValue("view/fontPoints", points)
     return points
 
 

@@ -1,12 +1,15 @@
 """The one threading adapter: engine work on a QThreadPool, reported through Qt signals.
 
 An engine function of the form `fn(request, progress=..., should_stop=...)` runs on a pool
-thread. Its progress, result, cancellation and errors come back as signals of a `Job`,
-delivered on the GUI thread (queued, because the Job lives there). Workers never create Qt
-objects: the pool thread only calls the engine and emits.
+thread. Its progress, result, cancellation and errors come back as signals of the
+`JobRunner`, tagged with the job's id and delivered on the GUI thread (queued, because the
+runner lives there). Jobs are plain Python objects: no QObject is created or deleted per
+job, so no queued signal can be lost with a deleted sender, and workers never build Qt
+objects (they only call the engine and emit).
 """
 from __future__ import annotations
 
+import itertools
 import sys
 import threading
 import traceback
@@ -22,24 +25,14 @@ EngineFn = Callable[..., Any]
 
 # Every runner alive, so tests can assert that nothing is left running after them.
 _RUNNERS: "weakref.WeakSet[JobRunner]" = weakref.WeakSet()
+_IDS = itertools.count(1)
 
 
-class Job(QObject):
-    """One piece of engine work. Exactly one of finished/failed/cancelled, then ended.
+class Job:
+    """One piece of engine work; its outcome arrives through its runner's signals."""
 
-    Every signal carries the job first. Receivers should be methods of QObjects living on
-    the GUI thread (not lambdas): a lambda's queued calls belong to the job itself and are
-    silently dropped if the job is deleted first, which the runner does once it has ended.
-    """
-
-    progress = Signal(object, int, int, str)  # job, done, total, what is being worked on
-    finished = Signal(object, object)  # job, the engine's result (it echoes its request)
-    failed = Signal(object, str)  # job, a message for the user naming the layer where known
-    cancelled = Signal(object)
-    ended = Signal(object)
-
-    def __init__(self, fn: EngineFn, request, parent=None):
-        super().__init__(parent)
+    def __init__(self, fn: EngineFn, request):
+        self.id = next(_IDS)
         self.fn = fn
         self.request = request
         self._stop = threading.Event()
@@ -60,69 +53,66 @@ class Job(QObject):
     def wait(self, timeout_s: float | None = None) -> bool:
         return self._done.wait(timeout_s)
 
-    def _run(self) -> None:  # on the pool thread
-        try:
-            result = self.fn(self.request, progress=self._progress, should_stop=self._stop.is_set)
-        except Cancelled:
-            self.cancelled.emit(self)
-        except XbarError as e:
-            self.failed.emit(self, str(e))
-        except Exception as e:  # an engine bug: say so in one line, keep the trace for bug reports
-            traceback.print_exc(file=sys.stderr)
-            self.failed.emit(self, f"internal error ({type(e).__name__}: {e}); details were printed to the console")
-        else:
-            self.finished.emit(self, result)
-        finally:
-            self._done.set()
-            self.ended.emit(self)
-
-    def _progress(self, done: int, total: int, text: str) -> None:
-        self.progress.emit(self, done, total, text)
-
 
 class _Task(QRunnable):
-    def __init__(self, job: Job):
+    """Runs one job on a pool thread and reports through the runner's signals."""
+
+    def __init__(self, job: Job, runner: "JobRunner"):
         super().__init__()
-        self.job = job
+        self.job, self.runner = job, runner
         self.setAutoDelete(True)
 
     def run(self) -> None:
-        self.job._run()
+        job, r = self.job, self.runner
+        try:
+            result = job.fn(job.request, should_stop=job._stop.is_set,
+                            progress=lambda d, t, s: r.progress.emit(job.id, d, t, s))
+        except Cancelled:
+            r.cancelled.emit(job.id)
+        except XbarError as e:
+            r.failed.emit(job.id, str(e))
+        except Exception as e:  # an engine bug: say so in one line, keep the trace for bug reports
+            traceback.print_exc(file=sys.stderr)
+            r.failed.emit(job.id, f"internal error ({type(e).__name__}: {e}); details were printed to the console")
+        else:
+            r.finished.emit(job.id, result)
+        finally:
+            job._done.set()
+            r.ended.emit(job.id)
 
 
 class JobRunner(QObject):
-    """Starts jobs on its own pool; cancel_all + wait_all on close."""
+    """Starts jobs on its own pool. Exactly one of finished/failed/cancelled per job, then ended."""
+
+    progress = Signal(int, int, int, str)  # job id, done, total, what is being worked on
+    finished = Signal(int, object)  # job id, the engine's result (it echoes its request)
+    failed = Signal(int, str)  # job id, a message for the user naming the layer where known
+    cancelled = Signal(int)
+    ended = Signal(int)
 
     def __init__(self, parent=None, max_threads: int = 2):
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
-        self._jobs: set[Job] = set()
+        self._jobs: dict[int, Job] = {}
+        self.ended.connect(self._forget)
         _RUNNERS.add(self)
 
-    def start(self, fn: EngineFn, request, setup: Callable[[Job], None] | None = None) -> Job:
-        """Run `fn(request, progress=, should_stop=)` on the pool.
-
-        Connect to the job's signals inside `setup`: it runs before the thread starts, so no
-        signal (not even an instant result) can be emitted before its receivers exist.
-        """
-        job = Job(fn, request, self)
-        self._jobs.add(job)
-        job.ended.connect(self._forget)
-        if setup is not None:
-            setup(job)
-        self.pool.start(_Task(job))
+    def start(self, fn: EngineFn, request) -> Job:
+        """Run `fn(request, progress=, should_stop=)` on the pool; connect to the runner first."""
+        job = Job(fn, request)
+        self._jobs[job.id] = job
+        self.pool.start(_Task(job, self))
         return job
 
-    def _forget(self, job: Job) -> None:
-        self._jobs.discard(job)
-        job.deleteLater()
+    def _forget(self, job_id: int) -> None:
+        self._jobs.pop(job_id, None)
 
     def active_jobs(self) -> list[Job]:
-        return [j for j in self._jobs if j.running]
+        return [j for j in self._jobs.values() if j.running]
 
     def cancel_all(self) -> None:
-        for job in list(self._jobs):
+        for job in list(self._jobs.values()):
             job.cancel()
 
     def wait_all(self, timeout_ms: int = 5000) -> bool:

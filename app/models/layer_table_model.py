@@ -1,6 +1,8 @@
 """The network's layers as a table model: one row per layer, validated by the engine."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
@@ -29,6 +31,8 @@ class LayerTableModel(QAbstractTableModel):
         self._checked: list[tuple] = []  # per row: (layer, field, message)
         self.network_name = "untitled"
         self.description = ""
+        self.origin = ""  # where the layers came from, and what an import assumed
+        self.origin_details = ""
         for sig in (self.dataChanged, self.rowsInserted, self.rowsRemoved, self.rowsMoved, self.modelReset):
             sig.connect(self.edited)
 
@@ -36,6 +40,7 @@ class LayerTableModel(QAbstractTableModel):
     def set_network(self, net: Network) -> None:
         self.beginResetModel()
         self.network_name, self.description = net.name, net.description
+        self.origin, self.origin_details = _origin(net)
         self._rows = [row_from_layer(layer) for layer in net.layers]
         self._recheck()
         self.endResetModel()
@@ -194,7 +199,23 @@ class LayerTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows, self._checked = [], []
         self.network_name, self.description = name, ""
+        self.origin, self.origin_details = "", ""
         self.endResetModel()
+
+
+def _origin(net: Network) -> tuple[str, str]:
+    """A one-line origin ('preset vgg13-paper', 'imported from x.csv: 3 notes') and details."""
+    source = net.source or ""
+    if source.startswith("preset:"):
+        line = f"Preset {source.split(':', 1)[1]}"
+    elif source:
+        line = f"Imported from {Path(source).name}"
+    else:
+        line = ""
+    if net.notes:
+        line += f" · {len(net.notes)} import note{'s' if len(net.notes) > 1 else ''} (hover to read)"
+    details = "\n".join([net.description] * bool(net.description) + [f"• {n}" for n in net.notes])
+    return line, details
 
 
 __all__ = ["LayerTableModel", "COLUMN_INDEX"]

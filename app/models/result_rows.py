@@ -57,6 +57,7 @@ def _row(index: int, name: str, method: str, plan, base: dict) -> ResultRow:
         "layer": name, "method": method_style.label(method), "cycles": plan.cycles,
         "windows": plan.nh * plan.nw, "pixels": plan.pix_h * plan.pix_w,
         "window_dims": (plan.nh, plan.nw), "pixel_dims": (plan.pix_h, plan.pix_w),
+        "regions": len(plan.regions) or 1,
         "tiles": (plan.ict, plan.oct), "arac": (plan.ar, plan.ac),
         "weight_util": plan.weight_utilization, "block_occ": plan.block_occupancy,
         "mac_util": plan.mac_utilization, "lower_bound": plan.lower_bound,
@@ -65,7 +66,7 @@ def _row(index: int, name: str, method: str, plan, base: dict) -> ResultRow:
         "vs_sdk": _speedup(base.get("sdk"), plan.cycles),
     }
     t = _texts(v)
-    t["windows"] = numbers.dims(plan.nh, plan.nw)
+    t["windows"] = numbers.dims(plan.nh, plan.nw) + (" *" if plan.regions else "")
     t["pixels"] = numbers.dims(plan.pix_h, plan.pix_w)
     t["tiles"] = f"{plan.ict:,} / {plan.oct:,}"
     t["arac"] = f"{plan.ar:,} × {plan.ac:,}"
@@ -104,7 +105,7 @@ def build_rows(result: MapResult, methods: tuple[str, ...] | None = None) -> lis
     return rows
 
 
-EXPORT_COLUMNS = ("layer", "method", "cycles", "nh", "nw", "ph", "pw", "ict", "oct", "ar", "ac",
+EXPORT_COLUMNS = ("layer", "method", "cycles", "nh", "nw", "ph", "pw", "ict", "oct", "ar", "ac", "regions",
                   "weight_util", "block_occ", "mac_util", "lower_bound", "efficiency", "vs_im2col", "vs_sdk")
 
 

@@ -66,6 +66,9 @@ class ResultsModel(QAbstractTableModel):
         if role == _ROW:
             return row
         if role == _TOOLTIP:
+            if col.key == "windows" and row.values.get("regions", 1) > 1:
+                return (f"* Edge-aware plan in {row.values['regions']} regions: the bulk of the output "
+                        "uses this window, the edges their own (see the Inspector).")
             return HELP[col.help] if col.help else None
         if role == _ALIGN:
             return _LEFT if col.key in ("layer", "method") else _RIGHT

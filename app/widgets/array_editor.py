@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QLabel, QPus
 
 from engine import ArraySpec
 from engine.errors import ArrayError
+from engine.methods import DEFAULT_METHODS
 
 from app import method_style
 
@@ -56,18 +57,17 @@ class ArrayEditor(QWidget):
         grid.addWidget(self.error_label, 3, 0, 1, 4)
 
         self.method_boxes: dict[str, QCheckBox] = {}
-        methods_row = QHBoxLayout()
-        methods_row.addWidget(QLabel("Methods"))
-        for name, description in methods.items():
+        methods_grid = QGridLayout()
+        grid.addWidget(QLabel("Methods"), 4, 0, Qt.AlignTop)
+        for i, (name, description) in enumerate(methods.items()):
             box = QCheckBox(method_style.label(name))
             box.setToolTip(description)
-            box.setChecked(True)
+            box.setChecked(name in DEFAULT_METHODS)  # the published three; newer ones on demand
             box.setStyleSheet(f"QCheckBox {{ color: {method_style.color(name)}; font-weight: 700; }}")
             box.toggled.connect(self.changed)
             self.method_boxes[name] = box
-            methods_row.addWidget(box)
-        methods_row.addStretch(1)
-        grid.addLayout(methods_row, 4, 0, 1, 4)
+            methods_grid.addWidget(box, i // 3, i % 3)
+        grid.addLayout(methods_grid, 4, 1, 1, 3)
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 4, 6, 4)

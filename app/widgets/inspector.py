@@ -15,6 +15,7 @@ PLAN_ROWS = (
     ("Windows", "windows", lambda p: numbers.dims(p.nh, p.nw)),
     ("PW pixels", "pixels", lambda p: numbers.dims(p.pix_h, p.pix_w)),
     ("PW positions", "n_pw", lambda p: numbers.count(p.n_pw)),
+    ("Regions", "regions", lambda p: f"{len(p.regions)} (edge-aware)" if p.regions else "1"),
     ("ICt / OCt", "tiles", lambda p: f"{p.ict:,} / {p.oct:,}"),
     ("AR × AC", "arac", lambda p: f"{p.ar:,} × {p.ac:,}"),
     ("Weight util.", "weight_util", lambda p: numbers.percent(p.weight_utilization)),

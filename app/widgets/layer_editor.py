@@ -49,6 +49,10 @@ class LayerEditor(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("networkSummary")
         model.edited.connect(self._update_summary)
+        self.origin = QLabel()
+        self.origin.setObjectName("hintText")
+        self.origin.setWordWrap(True)
+        model.modelReset.connect(self._update_origin)
 
         top = QHBoxLayout()
         top.addWidget(self.presets, 1)
@@ -73,7 +77,9 @@ class LayerEditor(QWidget):
         lay.addLayout(top)
         lay.addLayout(rows)
         lay.addWidget(self.table, 1)
+        lay.addWidget(self.origin)
         self._update_summary()
+        self._update_origin()
 
     def _button(self, text, tip, slot, shortcut=None) -> QToolButton:
         action = QAction(text, self)
@@ -103,6 +109,11 @@ class LayerEditor(QWidget):
         bad = sum(1 for r in range(n) if self.model.layer(r) is None)
         text = f"{n} layer{'s' if n != 1 else ''}"
         self.summary.setText(text + (f" · <span style='color:#b3261e'>{bad} invalid</span>" if bad else ""))
+
+    def _update_origin(self) -> None:
+        self.origin.setText(self.model.origin)
+        self.origin.setToolTip(self.model.origin_details)
+        self.origin.setVisible(bool(self.model.origin))
 
     # --- row actions -----------------------------------------------------------------
     def selected_rows(self) -> list[int]:

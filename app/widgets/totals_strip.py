@@ -26,6 +26,7 @@ class _Card(QFrame):
         self.value.setToolTip(HELP["cycles"])
         self.detail = QLabel("")
         self.detail.setObjectName("cardDetail")
+        self.detail.setWordWrap(True)  # a narrow window wraps the details instead of widening
         self.detail.setToolTip(HELP["vs_im2col"] + "\n" + HELP["vs_sdk"] + "\n" + HELP["efficiency"])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 6, 12, 8)

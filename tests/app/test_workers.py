@@ -10,19 +10,20 @@ from engine.errors import Cancelled, XbarError
 
 
 class Recorder(QObject):
-    """Receives job signals on the GUI thread, as the app's own receivers do."""
+    """Receives the runner's signals on the GUI thread, as the app's own receivers do."""
 
-    def __init__(self):
+    def __init__(self, runner):
         super().__init__()
-        self.seen, self.ends, self.messages = [], [], []
+        self.seen, self.ends, self.messages, self.cancels = [], [], [], []
+        runner.progress.connect(self.progress)
+        runner.ended.connect(self.ends.append)
+        runner.failed.connect(self.failed)
+        runner.cancelled.connect(self.cancels.append)
 
-    def progress(self, job, done, total, text):
+    def progress(self, job_id, done, total, text):
         self.seen.append(done)
 
-    def ended(self, job):
-        self.ends.append(job)
-
-    def failed(self, job, message):
+    def failed(self, job_id, message):
         self.messages.append(message)
 
 
@@ -59,13 +60,8 @@ def runner(qapp):
 def test_hundreds_of_signal_emits_do_not_crash(qtbot, runner):
     # PySide6 6.12.0 aborted Python ("Fatal Python error: bool_dealloc") after a few hundred
     # emits. 2,000 progress signals plus 600 bool-carrying busy signals must go through.
-    rec = Recorder()
-
-    def setup(job):
-        job.progress.connect(rec.progress)
-        job.ended.connect(rec.ended)
-
-    runner.start(chatty, 2000, setup)
+    rec = Recorder(runner)
+    runner.start(chatty, 2000)
     qtbot.waitUntil(lambda: bool(rec.ends), timeout=10000)
     assert len(rec.seen) == 2000 and rec.seen[-1] == 1999
 
@@ -85,8 +81,9 @@ def test_hundreds_of_signal_emits_do_not_crash(qtbot, runner):
 def test_cancel_stops_within_a_fraction_of_a_second(qtbot, runner):
     job = runner.start(until_stopped, None)
     qtbot.waitUntil(lambda: job.running, timeout=1000)
-    with qtbot.waitSignal(job.cancelled, timeout=300):  # before the runner deletes the job
+    with qtbot.waitSignal(runner.cancelled, timeout=300) as blocker:
         job.cancel()
+    assert blocker.args == [job.id]
     qtbot.waitUntil(lambda: running_job_count() == 0, timeout=1000)
 
 
@@ -97,13 +94,13 @@ def test_engine_errors_arrive_as_messages_not_tracebacks(qtbot, runner, capsys):
     def engine_bug(request, progress, should_stop):
         raise ZeroDivisionError("division by zero")
 
-    rec = Recorder()
+    rec = Recorder(runner)
     messages = rec.messages
-    runner.start(bad_layer, None, lambda job: job.failed.connect(rec.failed))
+    runner.start(bad_layer, None)
     qtbot.waitUntil(lambda: len(messages) == 1, timeout=2000)
     assert messages[0].startswith("layer 'conv3'")
 
-    runner.start(engine_bug, None, lambda job: job.failed.connect(rec.failed))
+    runner.start(engine_bug, None)
     qtbot.waitUntil(lambda: len(messages) == 2, timeout=2000)
     assert "internal error (ZeroDivisionError" in messages[1]
     assert "Traceback" in capsys.readouterr().err  # kept for bug reports, not shown to the user

@@ -1,0 +1,164 @@
+"""Projects: save and reopen, import every format, bad files, unsaved changes, recovery, layout."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from app import dialogs
+from app.models.layer_rows import COLUMN_INDEX
+from app.startup import open_window
+from engine.formats import load_network, load_project, save_network
+
+from .conftest import SAMPLES
+
+
+def edit_cell(w, row, key, text):
+    model = w.layer_model
+    assert model.setData(model.index(row, COLUMN_INDEX[key]), text, Qt.EditRole)
+
+
+def test_save_and_reopen_gives_the_same_project(qtbot, open_app_window, dialog_script, tmp_path):
+    w = open_app_window("resnet18-paper")
+    edit_cell(w, 2, "out_c", "96")
+    w.array_editor.set_size(256, 128)
+    w.array_editor.method_boxes["im2col"].setChecked(False)
+    w.run_bar.auto_run.setChecked(False)
+    w.selection.select(3, "sdk")
+    w.view_prefs["log_scale"] = False
+    assert w.isWindowModified()
+
+    dialog_script.save_path = str(tmp_path / "study.xbarscope.json")
+    w.commands["save"].trigger()  # untitled: Save asks where (Save As)
+    assert not w.isWindowModified() and "study.xbarscope.json" in w.windowTitle()
+    saved = w.workspace.project()
+    assert load_project(dialog_script.save_path) == saved
+    assert saved.view["layer"] == 3 and saved.view["method"] == "sdk" and saved.view["log_scale"] is False
+    assert saved.options["auto_run"] is False and saved.methods == ("sdk", "vw-sdk")
+
+    other = open_app_window("vgg13-paper")
+    assert other.project.open(dialog_script.save_path)
+    assert other.workspace.project() == saved
+    assert not other.isWindowModified() and "study.xbarscope.json" in other.windowTitle()
+    assert other.array_editor.spec().label() == "256x128"
+    assert not other.run_bar.auto_run.isChecked()
+    assert (other.selection.layer_index, other.selection.method) == (3, "sdk")
+    assert dialog_script.save_path in [a.toolTip() for a in other.recent_menu.actions()]
+
+
+def native_csv(tmp_path):
+    path = tmp_path / "native.csv"
+    save_network(load_network(SAMPLES / "scalesim-Resnet50.csv"), path, "csv")
+    return path
+
+
+@pytest.mark.parametrize("name", ["neurosim-NetWork_ResNet18.csv", "scalesim-Resnet50.csv",
+                                  "scalesim-mobilnet_paper.csv", "native.csv", "layers.json"])
+def test_import_each_format(qtbot, open_app_window, tmp_path, name):
+    if name == "native.csv":
+        path = native_csv(tmp_path)
+    elif name == "layers.json":
+        path = tmp_path / name
+        save_network(load_network(SAMPLES / "neurosim-NetWork_ResNet18.csv"), path, "json")
+    else:
+        path = SAMPLES / name
+    expected = load_network(path)
+    w = open_app_window("vgg13-paper")
+    with qtbot.waitSignal(w.mapping.result_ready, timeout=10000):  # imported networks map by themselves
+        assert w.project.import_file(str(path))
+    assert w.layer_model.layers() == expected.layers
+    assert w.mapping.result.request.layers == expected.layers
+    assert w.results_table.cell_text("Total", "VW-SDK", "cycles")
+    origin = w.layer_editor.origin
+    assert origin.text().startswith(f"Imported from {path.name}")
+    assert all(note in origin.toolTip() for note in expected.notes)
+
+
+def test_a_bad_import_leaves_the_open_project_alone(qtbot, open_app_window, dialog_script, tmp_path):
+    w = open_app_window("vgg13-paper")
+    edit_cell(w, 0, "out_c", "32")
+    before = w.layer_model.raw_rows()
+    bad = tmp_path / "broken.csv"
+    bad.write_text("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
+                   "Num Filter, Strides,\nconv1, 224, 224, 3, 3, three, 64, 1,\n")
+    assert not w.project.import_file(str(bad))
+    (title, message), = dialog_script.errors
+    assert title == "Cannot import" and "broken.csv" in message and "line 2" in message
+    assert w.layer_model.raw_rows() == before and w.isWindowModified()
+    assert not dialog_script.asked_save  # nothing was about to be replaced
+
+
+def test_dropping_a_file_on_the_window_imports_it(qtbot, open_app_window):
+    w = open_app_window("vgg13-paper")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(SAMPLES / "neurosim-NetWork_ResNet18.csv"))])
+    enter = QDragEnterEvent(QPoint(50, 50), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(w, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPoint(50, 50).toPointF(), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(w, drop)
+    assert w.layer_model.rowCount() == len(load_network(SAMPLES / "neurosim-NetWork_ResNet18.csv").layers)
+
+
+def test_unsaved_changes_are_never_dropped_without_asking(qtbot, open_app_window, dialog_script):
+    w = open_app_window("vgg13-paper")
+    edit_cell(w, 0, "out_c", "32")
+    dialog_script.save_answer = dialogs.CANCEL
+    w.commands["new"].trigger()
+    assert w.layer_model.layer(0).out_c == 32 and dialog_script.asked_save
+    w.layer_editor.preset_chosen.emit("resnet18-paper")
+    assert w.layer_model.layer(0).out_c == 32
+    w.close()
+    assert w.isVisible()  # the close was cancelled too
+    dialog_script.save_answer = dialogs.DISCARD
+    w.commands["new"].trigger()
+    assert w.layer_model.rowCount() == 1 and not w.isWindowModified()
+
+
+def test_autosave_is_offered_back_after_a_crash(qtbot, open_app_window, dialog_script):
+    w = open_app_window("vgg13-paper")
+    edit_cell(w, 0, "out_c", "32")
+    edit_cell(w, 1, "kernel", "300")  # an invalid row is kept as typed, too
+    store = w.project.recovery
+    qtbot.waitUntil(store.exists, timeout=5000)  # the autosave timer writes it
+    # The process "crashes": the recovery file stays; the next start offers it back.
+    dialog_script.restore_answer = True
+    again = open_window(None, None, (1200, 800))
+    try:
+        assert again.layer_model.raw_rows() == w.layer_model.raw_rows()
+        assert again.layer_model.layer(0).out_c == 32 and again.layer_model.layer(1) is None
+        assert again.isWindowModified()
+        assert "Recovered" in again.statusBar().currentMessage()
+    finally:
+        again.project.mark_clean()
+        again.close()
+    assert not store.exists()  # a normal exit removes it
+
+
+def test_declining_recovery_deletes_it(qtbot, open_app_window, dialog_script):
+    w = open_app_window("vgg13-paper")
+    edit_cell(w, 0, "out_c", "32")
+    assert w.project.recovery.save_now()
+    dialog_script.restore_answer = False
+    again = open_window(None, None, (1200, 800))
+    try:
+        assert again.layer_model.layer(0).out_c == 64  # the default example instead
+        assert not w.project.recovery.exists()
+    finally:
+        again.close()
+
+
+def test_panel_layout_is_remembered(qtbot, open_app_window):
+    w = open_app_window("vgg13-paper")
+    w.inspector_dock.hide()
+    w.removeDockWidget(w.sweep_dock)
+    w.addDockWidget(Qt.RightDockWidgetArea, w.sweep_dock)
+    w.sweep_dock.show()
+    w.close()
+    again = open_app_window("vgg13-paper", size=None)
+    assert again.inspector_dock.isHidden()
+    assert again.dockWidgetArea(again.sweep_dock) == Qt.RightDockWidgetArea
+    again.reset_layout()
+    assert not again.inspector_dock.isHidden()
+    assert again.dockWidgetArea(again.sweep_dock) == Qt.BottomDockWidgetArea
