@@ -29,7 +29,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _network_args(p: argparse.ArgumentParser, array: bool = True) -> None:
-    p.add_argument("--network", required=True, help="preset name or layer-list file (json, csv)")
+    p.add_argument("--network", required=True, help="preset name, layer-list file (json, csv) or ONNX model")
+    p.add_argument("--input-size", metavar="HxW",
+                   help="input height x width, for an ONNX model that leaves its input size open")
     if array:
         p.add_argument("--array", help="ROWSxCOLS, e.g. 512x512 (overrides the file's spec)")
     p.add_argument("--cell-bits", type=int, help="bits stored per cell")
@@ -58,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--seed", type=int, default=0, help="seed of the random weights and inputs")
     v.add_argument("--max-pw", type=int, default=3,
                    help="verify large layers on an IFM cropped to this many PW positions per axis")
+    v.add_argument("--weights", choices=("auto", "model", "random"), default="auto",
+                   help="model: the imported model's weights, quantized to --weight-bits; "
+                        "auto (default): model weights when the network has them, else random")
     sw = sub.add_parser("sweep", help="total cycles of a network for every method over a range of arrays")
     _network_args(sw, array=False)
     sw.add_argument("--arrays", default="64..4096",
@@ -76,10 +81,23 @@ def resolve_array(net_array: ArraySpec | None, args) -> ArraySpec:
                      args.weight_bits if args.weight_bits is not None else base.weight_bits)
 
 
-def _load(args):
+def _resolve(args):
+    """The network; an ONNX import's report goes to stderr (stdout stays table, JSON or CSV)."""
     from .presets import resolve_network
 
-    net = resolve_network(args.network)
+    size = None
+    if args.input_size is not None:
+        from .onnx import parse_input_size
+
+        size = parse_input_size(args.input_size)
+    net = resolve_network(args.network, input_size=size)
+    for note in net.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return net
+
+
+def _load(args):
+    net = _resolve(args)
     return net, resolve_array(net.array, args), tuple(parse_methods(args.methods))
 
 
@@ -236,29 +254,59 @@ def cropped(plan: Plan, max_pw: int) -> Plan:
     return replace(plan, layer=replace(L, in_h=h, in_w=w))
 
 
-def _verify_plan(plan: Plan, array: ArraySpec, max_pw: int, rng) -> tuple[bool, str]:
-    """Verify one plan, cropped where large; a region plan small enough is verified whole
-    (regions assembled into one OFM), otherwise region by region, each cropped."""
+def _verify_plan(plan: Plan, array: ArraySpec, max_pw: int, check) -> tuple[bool, str]:
+    """Verify one plan with `check(layer, array, plan)`, cropped where large; a region plan
+    small enough is verified whole (regions assembled into one OFM), otherwise region by
+    region, each cropped."""
     if plan.regions:
         if plan.cycles_per_group * plan.layer.groups <= 4 * max_pw * max_pw * len(plan.regions):
-            return verify(plan.layer, array, plan, rng), f"  ({len(plan.regions)} regions, whole layer)"
-        oks = [verify(c.layer, array, c, rng) for c in (cropped(r.plan, max_pw) for r in plan.regions)]
+            return check(plan.layer, array, plan), f"  ({len(plan.regions)} regions, whole layer)"
+        oks = [check(c.layer, array, c) for c in (cropped(r.plan, max_pw) for r in plan.regions)]
         return all(oks), f"  ({len(plan.regions)} regions, each verified on its own cropped IFM)"
     small = cropped(plan, max_pw)
     note = "" if small is plan else f"  (IFM cropped to {small.layer.in_h}x{small.layer.in_w}, same PW and tiles)"
-    return verify(small.layer, array, small, rng), note
+    return check(small.layer, array, small), note
 
 
-def run_verify(net, array, methods, seed: int, max_pw: int, out) -> bool:
+def _model_weights(net, layer: ConvLayer, array: ArraySpec, out):
+    """The layer's weights quantized to the array's weight bits (scale printed), or None."""
+    from .weights import quantize
+
+    w = net.weights_for(layer.name)
+    if w is None:
+        print(f"weights  {layer.name:<24} none imported for this layer: random weights", file=out)
+        return None
+    q = quantize(w, array.weight_bits, f"layer '{layer.name}'")
+    print(f"weights  {layer.name:<24} model weights as {q.describe()}", file=out)
+    return q.values
+
+
+def run_verify(net, array, methods, seed: int, max_pw: int, out, weights: str = "auto") -> bool:
+    """Verify every layer and method; `weights` "model" (or "auto" on a network that has
+    weights) proves the layout with the model's own weights quantized to the array's bits."""
     from .batch import map_one
+    from .weights import verify_weights
 
+    if weights == "model" and net.weights is None:
+        raise XbarError("--weights model: this network has no weights (ONNX models bring theirs)")
+    use_model = weights == "model" or (weights == "auto" and net.weights is not None)
+    if use_model and array.weight_bits == 1:
+        print("note: 1-bit weights keep only the large negative weights (-1) and zero; "
+              "give --weight-bits 8 for a faithful copy of the model", file=out)
     ok_all = True
     rng = np.random.default_rng(seed)
     width = max((len(m) for m in methods), default=8)
     for layer in net.layers:
+        w = _model_weights(net, layer, array, out) if use_model else None
+        if w is None:
+            def check(L, A, P):
+                return verify(L, A, P, rng)
+        else:
+            def check(L, A, P, w=w):
+                return verify_weights(L, A, P, w, rng)
         for m in methods:
             plan = map_one(layer, array, m)
-            ok, note = _verify_plan(plan, array, max_pw, rng)
+            ok, note = _verify_plan(plan, array, max_pw, check)
             ok_all &= ok
             print(f"{'OK ' if ok else 'MISMATCH'}  {layer.name:<24} {m:<{width}} {plan.cycles:>12,} cycles{note}", file=out)
     print("all layouts compute the direct convolution exactly" if ok_all else "MISMATCH: see above", file=out)
@@ -279,9 +327,7 @@ def main(argv=None) -> int:
                 print(f"{name:<10} {desc}")
             return 0
         if args.command == "sweep":
-            from .presets import resolve_network
-
-            net = resolve_network(args.network)
+            net = _resolve(args)
             base = net.array or ArraySpec()
             arrays = parse_arrays(args.arrays, args.cell_bits or base.cell_bits, args.weight_bits or base.weight_bits)
             result = sweep(SweepRequest(tuple(net.layers), arrays, tuple(parse_methods(args.methods))))
@@ -298,7 +344,7 @@ def main(argv=None) -> int:
             else:
                 print(map_table(result, array, net.name, energy))
             return 0
-        return 0 if run_verify(net, array, methods, args.seed, args.max_pw, sys.stdout) else 1
+        return 0 if run_verify(net, array, methods, args.seed, args.max_pw, sys.stdout, args.weights) else 1
     except XbarError as e:
         print(f"xbarscope-cli: error: {e}", file=sys.stderr)
         return 2

@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .errors import LayerError, XbarError
 from .layers import ArraySpec, ConvLayer
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .weights import WeightStore
 
 LAYERS_FORMAT = "xbarscope-layers"
 LAYERS_VERSION = 1
@@ -25,6 +31,9 @@ class Network:
     description: str = ""
     source: str = field(default="", compare=False)  # where it came from (file, preset)
     notes: tuple[str, ...] = field(default=(), compare=False)  # import report lines
+    # Real weights of an imported model, by layer name; not part of equality or the hash
+    # (two networks with the same layers map the same way, whatever their weights).
+    weights: WeightStore | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
         names = [layer.name for layer in self.layers]
@@ -32,6 +41,18 @@ class Network:
         if dup:
             raise XbarError(f"network '{self.name}': layer names must be unique, repeated: "
                             f"{', '.join(sorted(dup))}")
+
+    def weights_for(self, layer_name: str) -> np.ndarray | None:
+        """The layer's weights `(OC, IC/g, Kh, Kw)` (float32, read-only), or None: no weights,
+        no such layer, or the layer was edited since the import so the weights no longer fit.
+
+        May raise XbarError when stored weights cannot be read (their file changed)."""
+        if self.weights is None:
+            return None
+        layer = next((x for x in self.layers if x.name == layer_name), None)
+        if layer is None or self.weights.shape(layer_name) != (layer.out_c, layer.group_in_c, layer.k_h, layer.k_w):
+            return None
+        return self.weights.get(layer_name)
 
 
 def _pair(name: str, key: str, value) -> tuple[int, int]:

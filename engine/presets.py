@@ -52,20 +52,26 @@ def load_preset(name: str) -> Network:
     return _load(name)
 
 
-def resolve_network(name_or_path) -> Network:
-    """A preset name, else a network file in any format engine.formats reads.
+def resolve_network(name_or_path, *, input_size: tuple[int, int] | None = None,
+                    progress=None, should_stop=None) -> Network:
+    """A preset name, else a network file in any format engine.formats reads (ONNX too).
 
     A preset wins over a file of the same name in the working folder; `./vgg13` names the file.
+    `input_size`, `progress` and `should_stop` go to engine.formats.load_network (ONNX models).
     """
     text = str(name_or_path)
     if isinstance(name_or_path, str) and text in preset_names():
+        if input_size is not None:
+            raise XbarError(f"an input size applies to ONNX models only; '{text}' is a preset")
         return _load(text)
     path = Path(name_or_path)
     if path.is_file():
         # Imported here so that using presets never pays for loading every file-format parser.
         from .formats import load_network
 
-        return load_network(path)
+        options = {k: v for k, v in (("input_size", input_size), ("progress", progress),
+                                      ("should_stop", should_stop)) if v is not None}
+        return load_network(path, **options)
     if path.exists():
         raise XbarError(f"'{text}' is a folder, not a network file")
     raise XbarError(f"'{text}' is neither a preset nor an existing file; "

@@ -5,6 +5,10 @@
     load_project(path) -> Project; save_project(project, path)
     detect_format(path) -> str                  a name in FORMATS
 
+An ONNX model (fmt "onnx": a `.onnx` name or ModelProto bytes; needs the onnx package)
+loads with its weights (`Network.weights`); `input_size=(H, W)` fixes an open spatial size
+and `progress`/`should_stop` report and cancel a long import (engine.batch conventions).
+
 Every problem with a file's content (or a missing file) raises engine.errors.FormatError
 naming the file and, where known, the line.
 """
@@ -18,7 +22,7 @@ from .layer_files import WRITERS, check_format, parse_layers, sniff
 from .project import Project, load_project, project_from_document, save_project
 from .registry import FORMATS, FileFormat
 from .textio import MAX_BYTES, MAX_LAYERS, read_text, write_atomic
-from . import jsontext
+from . import jsontext, onnx_model
 
 __all__ = ["FORMATS", "FileFormat", "MAX_BYTES", "MAX_LAYERS", "Project", "detect_format",
            "load_network", "load_project", "save_network", "save_project"]
@@ -28,18 +32,27 @@ _BY_EXTENSION = {".json": "json", ".csv": "csv"}
 
 def detect_format(path) -> str:
     """The name (a key of FORMATS) of the format `path` holds, judged by its content."""
+    if onnx_model.looks_like_onnx(path):
+        return "onnx"
     return sniff(read_text(path), path)
 
 
-def load_network(path, fmt: str | None = None) -> Network:
-    """Read a layer list (or a project's network). `fmt` None: detect it from the content.
+def load_network(path, fmt: str | None = None, *, input_size: tuple[int, int] | None = None,
+                 progress=None, should_stop=None) -> Network:
+    """Read a layer list, an ONNX model (or a project's network). `fmt` None: detect it.
 
-    The network's `notes` report what the import assumed or converted.
+    The network's `notes` report what the import assumed or converted. `input_size`,
+    `progress` and `should_stop` apply to ONNX models (also one a project references).
     """
+    if fmt == "onnx" or (fmt is None and onnx_model.looks_like_onnx(path)):
+        return onnx_model.load(path, input_size, progress, should_stop)
     text = read_text(path)
     fmt = fmt or sniff(text, path)
     if fmt == "project":
-        return project_from_document(jsontext.parse(text, path), text, path).network
+        return project_from_document(jsontext.parse(text, path), text, path, input_size=input_size,
+                                     progress=progress, should_stop=should_stop).network
+    if input_size is not None:
+        raise FormatError(path, "an input size applies to ONNX models only; this is a layer list")
     return parse_layers(text, path, fmt)
 
 

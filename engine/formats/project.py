@@ -2,8 +2,10 @@
 
 File: `{"format": "xbarscope-project", "version": 1, "network": <xbarscope-layers document>,
 "array": {...}, "methods": [...], "options": {...}, "view": {...}}`. Instead of `network`
-the file may name `"network_file": "relative/path.csv"` (any layer format), resolved from
-the project file's folder; such a project is saved with the reference, not the layers.
+the file may name `"network_file": "relative/path.csv"` (any layer format, or an ONNX
+model, whose weights come along), resolved from the project file's folder; such a project
+is saved with the reference, not the layers. `"network_input_size": [H, W]` goes with a
+network_file whose ONNX model leaves its input size open.
 Saving is atomic: a crash leaves the previous file whole.
 """
 from __future__ import annotations
@@ -18,13 +20,15 @@ from ..errors import FormatError, XbarError
 from ..layers import ArraySpec
 from ..methods import DEFAULT_METHODS, METHODS, get
 from ..network import Network, array_from_dict, network_to_dict
-from . import jsontext, native_json
+from ..onnx.importer import check_input_size
+from . import jsontext, native_json, onnx_model
 from .jsontext import plain_json
 from .layer_files import PROJECT_FORMAT, parse_layers, sniff
 from .textio import read_text, write_atomic
 
 PROJECT_VERSION = 1
-_KEYS = ("format", "version", "network", "network_file", "array", "methods", "options", "view")
+_KEYS = ("format", "version", "network", "network_file", "network_input_size", "array", "methods",
+         "options", "view")
 @dataclass(frozen=True)
 class Project:
     """Immutable: `options` and `view` are read-only mappings of JSON values (treat nested
@@ -36,6 +40,7 @@ class Project:
     options: Mapping[str, Any] = field(default_factory=dict, hash=False)
     view: Mapping[str, Any] = field(default_factory=dict, hash=False)
     network_file: str | None = None  # saved as a reference instead of the layers
+    network_input_size: tuple[int, int] | None = None  # (H, W) for an ONNX network_file left open
 
     def __post_init__(self):
         if not isinstance(self.network, Network):
@@ -55,6 +60,14 @@ class Project:
         if self.network_file is not None and (not isinstance(self.network_file, str)
                                               or not self.network_file.strip()):
             raise XbarError("network_file: must be a non-empty path")
+        if self.network_input_size is not None:
+            if self.network_file is None:
+                raise XbarError("network_input_size: goes with a network_file (an ONNX model)")
+            try:
+                size = check_input_size(self.network_input_size)
+            except XbarError as e:
+                raise XbarError(f"network_input_size: {e}") from None
+            object.__setattr__(self, "network_input_size", size)
         object.__setattr__(self, "methods", tuple(self.methods))
         for name in ("options", "view"):
             value = getattr(self, name)
@@ -67,6 +80,8 @@ def project_to_dict(project: Project) -> dict:
     d: dict = {"format": PROJECT_FORMAT, "version": PROJECT_VERSION}
     if project.network_file is not None:
         d["network_file"] = project.network_file
+        if project.network_input_size is not None:
+            d["network_input_size"] = list(project.network_input_size)
     else:
         d["network"] = network_to_dict(project.network)
     d["array"] = project.array.to_dict()
@@ -99,12 +114,26 @@ def _check_header(doc, text: str, path) -> None:
         raise FormatError(path, "a project needs 'array' (rows, cols, cell_bits, weight_bits)")
 
 
-def _referenced_network(ref, text: str, path) -> Network:
+def _input_size(doc, text: str, path, override):
+    size = doc.get("network_input_size")
+    if size is None or override is not None:
+        return override
+    try:
+        return check_input_size(size)
+    except XbarError as e:
+        raise FormatError(path, f"network_input_size: {e}", jsontext.key_line(text, "network_input_size")) from None
+
+
+def _referenced_network(ref, text: str, path, input_size=None, progress=None, should_stop=None) -> Network:
     line = jsontext.key_line(text, "network_file")
     if not isinstance(ref, str) or not ref.strip():
         raise FormatError(path, "network_file: must be a non-empty path", line)
     target = Path(path).parent / ref
     try:
+        if onnx_model.looks_like_onnx(target):
+            return onnx_model.load(target, input_size, progress, should_stop)
+        if input_size is not None:
+            raise FormatError(target, "network_input_size applies to ONNX models only")
         target_text = read_text(target)
         fmt = sniff(target_text, target)
         if fmt == "project":
@@ -114,16 +143,21 @@ def _referenced_network(ref, text: str, path) -> Network:
         raise FormatError(path, f"network_file: {e}", line) from None
 
 
-def project_from_document(doc, text: str, path) -> Project:
-    """A parsed project document -> Project. Every error is a FormatError naming `path`."""
+def project_from_document(doc, text: str, path, *, input_size=None, progress=None,
+                          should_stop=None) -> Project:
+    """A parsed project document -> Project. Every error is a FormatError naming `path`.
+
+    `input_size` overrides the document's network_input_size; `progress`/`should_stop`
+    go to the import of an ONNX network_file."""
     _check_header(doc, text, path)
     if "network_file" in doc:
-        network = _referenced_network(doc["network_file"], text, path)
+        size = _input_size(doc, text, path, input_size)
+        network = _referenced_network(doc["network_file"], text, path, size, progress, should_stop)
     else:
         network = native_json.network_from_document(doc["network"], text, path, Path(path).stem)
     try:
         array = array_from_dict(doc["array"])
-        extra = {k: doc[k] for k in ("methods", "options", "view") if k in doc}
+        extra = {k: doc[k] for k in ("methods", "options", "view", "network_input_size") if k in doc}
         return Project(network, array, network_file=doc.get("network_file"), **extra)
     except ValueError as e:  # XbarError, or int('²') in array_from_dict (it passes isdigit)
         key = re.match(r"[a-z_]*", str(e)).group()  # project errors start with their key
@@ -132,10 +166,13 @@ def project_from_document(doc, text: str, path) -> Project:
                           line) from None
 
 
-def load_project(path) -> Project:
-    """Read a project file. Raises FormatError (naming the file and line) for anything wrong."""
+def load_project(path, progress=None, should_stop=None) -> Project:
+    """Read a project file. Raises FormatError (naming the file and line) for anything wrong.
+
+    `progress`/`should_stop` report and cancel the import of an ONNX network_file."""
     text = read_text(path)
-    return project_from_document(jsontext.parse(text, path), text, path)
+    return project_from_document(jsontext.parse(text, path), text, path, progress=progress,
+                                 should_stop=should_stop)
 
 
 def save_project(project: Project, path) -> None:

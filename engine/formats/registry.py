@@ -23,4 +23,5 @@ FORMATS: dict[str, FileFormat] = {f.name: f for f in (
     FileFormat("neurosim", (".csv",), "DNN+NeuroSim NetWork.csv"),
     FileFormat("scalesim", (".csv",), "SCALE-Sim topology"),
     FileFormat("project", (".json",), "XbarScope project", writable=False),
+    FileFormat("onnx", (".onnx",), "ONNX model", writable=False),  # needs the onnx package
 )}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import FormatError
@@ -15,24 +16,35 @@ MAX_BYTES = 20 * 1024 * 1024  # no layer list comes near this; refuse before rea
 MAX_LAYERS = 100_000
 
 
-def read_text(path) -> str:
-    """The file's text (UTF-8, an optional BOM dropped). Refuses big, binary, empty files."""
-    path = Path(path)
-    data = b""
+@contextmanager
+def reading(path):
+    """Errors opening or reading `path` become FormatErrors naming it (text and binary files)."""
     try:
-        size = path.stat().st_size
-        if size <= MAX_BYTES:
-            with open(path, "rb") as f:
-                # One byte past the limit at most: stat() says 0 for pipes and /proc files.
-                data = f.read(MAX_BYTES + 1)
+        yield
+    except FormatError:  # a ValueError too: the reader's own message stands
+        raise
     except FileNotFoundError:
         raise FormatError(path, "file not found") from None
     except IsADirectoryError:
         raise FormatError(path, "is a folder, not a file") from None
     except OSError as e:
         raise FormatError(path, f"cannot be read: {e.strerror or e}") from None
-    except ValueError:  # a NUL byte in the name (a network_file from a project, say)
-        raise FormatError(str(path).replace("\0", "\\0"), "is not a valid file name") from None
+    except ValueError as e:
+        if "\0" in str(path):  # a NUL byte in the name (a network_file from a project, say)
+            raise FormatError(str(path).replace("\0", "\\0"), "is not a valid file name") from None
+        raise FormatError(path, f"cannot be read: {e}") from None
+
+
+def read_text(path) -> str:
+    """The file's text (UTF-8, an optional BOM dropped). Refuses big, binary, empty files."""
+    path = Path(path)
+    data = b""
+    with reading(path):
+        size = path.stat().st_size
+        if size <= MAX_BYTES:
+            with open(path, "rb") as f:
+                # One byte past the limit at most: stat() says 0 for pipes and /proc files.
+                data = f.read(MAX_BYTES + 1)
     if size > MAX_BYTES or len(data) > MAX_BYTES:
         raise FormatError(path, f"the file is larger than {MAX_BYTES // 2**20} MB, the most a "
                           f"layer file may have")

@@ -160,8 +160,8 @@ def test_missing_file_and_folder(tmp_path):
 def test_unrecognised_content_and_unknown_format_name(tmp_path):
     e = _error(tmp_path, "layer;h;w\nconv1;3;3\n", name="f.txt")
     assert e.line == 1 and "not a layer file XbarScope knows" in str(e)
-    e = _error(tmp_path, "8,8,1,3,3,4,0,1\n", fmt="onnx")
-    assert "unknown format 'onnx'; known: json, csv, neurosim, scalesim" in str(e)
+    e = _error(tmp_path, "8,8,1,3,3,4,0,1\n", fmt="tflite")
+    assert "unknown format 'tflite'; known: json, csv, neurosim, scalesim" in str(e)
 
 
 def test_explicit_format_that_does_not_fit(tmp_path):

@@ -1,0 +1,280 @@
+"""ONNX model -> Network with lazy weights and an import report.
+
+Steps: walk the file's wire format (big weights stay on disk), check every initializer's
+declaration, fix the input size where the model leaves it open, run shape inference,
+then turn each Conv/Gemm/MatMul node with a constant weight into a layer, in graph order.
+Whatever a step cannot do for one node is reported and the rest of the model imports;
+only a damaged file, or a model with no layer to map, is an error (FormatError).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..errors import Cancelled, FormatError, XbarError, check_cancel
+from ..network import Network
+from ..weights import LazyWeight, WeightStore
+from .layers import BUILDERS, NOT_MAPPED, Context, Skip
+from .reader import read_model
+from .tensors import TensorError, tensor_ref
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class OnnxImport:
+    """The network (with weights and report lines in `notes`) and the report's details."""
+
+    network: Network
+    skipped: tuple[tuple[str, str, str], ...]  # (node, op type, why), nodes that could map but did not
+    unmapped: tuple[tuple[str, str], ...]  # (node, op type): not crossbar work (pooling, activations...)
+
+
+class _Steps:
+    """Progress in percent over the stages; checks cancellation at every step."""
+
+    def __init__(self, progress: Progress | None, should_stop):
+        self.progress, self.should_stop, self.last = progress, should_stop, None
+
+    def __call__(self, lo: int, hi: int, fraction: float, text: str) -> None:
+        check_cancel(self.should_stop)
+        done = lo + int((hi - lo) * min(max(fraction, 0.0), 1.0))
+        if self.progress is not None and (done, text) != self.last:
+            self.last = (done, text)
+            self.progress(done, 100, text)
+
+
+def _shapes(graph) -> dict[str, tuple | None]:
+    out = {}
+    for vi in (*graph.input, *graph.value_info, *graph.output):
+        t = vi.type.tensor_type if vi.type.HasField("tensor_type") else None
+        if t is None or not t.HasField("shape"):
+            continue
+        out[vi.name] = tuple(d.dim_value if d.HasField("dim_value") else (d.dim_param or None)
+                             for d in t.shape.dim)
+    return out
+
+
+def _fix_input_size(graph, input_size, constants) -> list[str]:
+    """Set open spatial dims of the 4-D graph inputs to `input_size`; say what was done."""
+    notes, fixed = [], []
+    for inp in graph.input:
+        t = inp.type.tensor_type
+        if inp.name in constants or not t.HasField("shape") or len(t.shape.dim) != 4:
+            continue
+        dims = t.shape.dim
+        if all(d.HasField("dim_value") for d in dims[2:]):
+            fixed.append(f"'{inp.name}' {dims[2].dim_value}x{dims[3].dim_value}")
+            continue
+        was = "x".join(str(d.dim_value) if d.HasField("dim_value") else (d.dim_param or "?") for d in dims[2:])
+        for d, v in zip(dims[2:], input_size):
+            if not d.HasField("dim_value"):
+                d.dim_value = v
+        notes.append(f"input '{inp.name}' taken as {dims[2].dim_value}x{dims[3].dim_value} "
+                     f"(the model leaves it open: {was})")
+    if not notes:
+        h, w = input_size
+        notes.append(f"input size {h}x{w} not used: the model fixes its inputs "
+                     f"({', '.join(fixed) or 'no 4-D image input'})")
+    return notes
+
+
+def _infer(model, notes: list[str]):
+    import onnx
+
+    try:
+        return onnx.shape_inference.infer_shapes(model)
+    except Exception as e:  # InferenceError, or a RuntimeError for an opset it does not know
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0][:200]
+        notes.append(f"shape inference failed ({first}); sizes come from the shapes the file declares")
+        return model
+
+
+def _attrs(node) -> dict:
+    from onnx import helper
+
+    out = {}
+    for a in node.attribute:
+        try:
+            out[_text(a.name)] = helper.get_attribute_value(a)
+        except Exception:  # a damaged attribute: None, which every builder refuses with its name
+            out[_text(a.name)] = None
+    return out
+
+
+def _text(value) -> str:
+    # Protobuf hands back bytes for a proto2 string that is not valid UTF-8 (a damaged name).
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+
+
+def _label(node, index: int) -> str:
+    out = node.output[0] if node.output else ""
+    return _text(node.name) or _text(out) or f"{_op(node)}_{index}"
+
+
+def _op(node) -> str:
+    op, domain = _text(node.op_type), _text(node.domain)
+    return op if domain in ("", "ai.onnx") else f"{domain}.{op}"
+
+
+class _Constants:
+    """Initializers (checked up front) and Constant-node tensors (checked when used)."""
+
+    def __init__(self, graph, path: Path, slices: dict, steps):
+        self.path, self.refs, self.nodes = path, {}, {}
+        consumer = {}
+        for i, node in enumerate(graph.node):
+            for name in node.input:
+                consumer.setdefault(name, _label(node, i))
+            if _op(node) == "Constant" and node.output:
+                self.nodes[node.output[0]] = (node, i)
+        count = max(len(graph.initializer), 1)
+        for i, t in enumerate(graph.initializer):
+            steps(60, 65, i / count, "checking weights")
+            try:
+                self.refs[t.name] = tensor_ref(t, path.parent, slices.get(i), path)
+            except (TensorError, OSError) as e:
+                where = f"node '{consumer[t.name]}': " if t.name in consumer else ""
+                raise FormatError(path, f"{where}{e}") from None
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.refs or name in self.nodes
+
+    def get(self, name: str):
+        if name not in self.refs and name in self.nodes:
+            node, index = self.nodes[name]
+            value = next((a.t for a in node.attribute if a.name == "value"), None)
+            try:
+                self.refs[name] = None if value is None else tensor_ref(value, self.path.parent)
+            except TensorError as e:
+                raise FormatError(self.path, f"node '{_label(node, index)}': {e}") from None
+        return self.refs.get(name)
+
+
+def _grouped(unmapped: list[tuple[str, str]]) -> list[str]:
+    lines = []
+    for op, n in Counter(op for _, op in unmapped).items():
+        names = [name for name, o in unmapped if o == op]
+        shown = ", ".join(names[:6]) + (f", ... (+{n - 6} more)" if n > 6 else "")
+        lines.append(f"not mapped onto crossbars: {n} {op} node{'s' * (n > 1)} ({shown})")
+    return lines
+
+
+def _walk(graph, shapes, constants: _Constants, steps):
+    ctx = Context(shapes, constants.get, _attrs)
+    layers, weights, notes, skipped, unmapped, used, biased = [], {}, [], [], [], set(), []
+    total = max(len(graph.node), 1)
+    for i, node in enumerate(graph.node):
+        steps(80, 100, i / total, "reading layers")
+        label, op = _label(node, i), _op(node)
+        if op not in BUILDERS:
+            if op in NOT_MAPPED:
+                skipped.append((label, op, f"XbarScope does not map {op} nodes"))
+            else:
+                unmapped.append((label, op))
+            continue
+        name, k = label, 1
+        while name in used:  # ONNX node names need not be unique; layer names must be
+            k += 1
+            name = f"{label}#{k}"
+        try:
+            built = BUILDERS[op](ctx, node, name)
+        except Skip as e:
+            skipped.append((label, op, str(e)))
+            continue
+        used.add(name)
+        layers.append(built.layer)
+        weights[name] = built.weight
+        notes += built.notes
+        if built.has_bias:
+            biased.append(name)
+    if biased:
+        notes.append(f"{len(biased)} layer{'s' * (len(biased) > 1)} have a bias: it is added after the "
+                     f"crossbar and is not part of the mapping")
+    return layers, weights, notes, skipped, unmapped
+
+
+def _import(path: Path, input_size, steps) -> OnnxImport:
+    model, slices = read_model(path, lambda f: steps(0, 60, f, "reading the file"))
+    graph = model.graph
+    constants = _Constants(graph, path, slices, steps)
+    notes = []
+    if input_size is not None:
+        notes += _fix_input_size(graph, input_size, constants)
+    steps(65, 80, 0.0, "inferring shapes")
+    inferred = _infer(model, notes)
+    layers, weights, layer_notes, skipped, unmapped = _walk(inferred.graph, _shapes(inferred.graph), constants, steps)
+    found = len(layers) + len(skipped)
+    if not layers:
+        if not found:
+            raise FormatError(path, "the model has no Conv, Gemm or MatMul node to map onto crossbars")
+        reasons = "; ".join(f"node '{n}' ({op}): {why}" for n, op, why in skipped[:3])
+        raise FormatError(path, f"no layer could be imported: {reasons}" + (" ..." if len(skipped) > 3 else ""))
+    producer = " ".join(_text(x) for x in (model.producer_name, model.producer_version) if x) or "unknown producer"
+    opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), None)
+    summary = (f"ONNX model from {producer}, opset {opset}: {len(layers)} layers from {found} "
+               f"Conv/Gemm/MatMul nodes; {len(unmapped)} other nodes not mapped onto crossbars")
+    report = ([summary] + [f"skipped node '{n}' ({op}): {why}" for n, op, why in skipped]
+              + notes + layer_notes + _grouped(unmapped))
+    net = Network(name=path.stem, layers=tuple(layers), description=f"ONNX model {graph.name or path.name}",
+                  source=str(path), notes=tuple(report), weights=WeightStore(weights))
+    steps(100, 100, 1.0, "done")
+    return OnnxImport(net, tuple(skipped), tuple(unmapped))
+
+
+def import_onnx(path, input_size: tuple[int, int] | None = None, progress: Progress | None = None,
+                should_stop: Callable[[], bool] | None = None) -> OnnxImport:
+    """Import an ONNX model. `input_size=(H, W)` fixes spatial sizes the model leaves open.
+
+    `progress(done, total, text)` goes from 0 to 100; `should_stop()` true raises Cancelled.
+    Anything wrong with the file raises FormatError naming it (and the node, where known).
+    """
+    path = Path(path)
+    try:
+        import onnx  # noqa: F401
+    except ImportError:
+        raise FormatError(path, "reading ONNX models needs the 'onnx' package: pip install onnx") from None
+    if input_size is not None:
+        input_size = check_input_size(input_size)
+    try:
+        return _import(path, input_size, _Steps(progress, should_stop))
+    except (FormatError, Cancelled):
+        raise
+    except XbarError as e:
+        raise FormatError(path, str(e)) from None
+    except MemoryError:
+        raise FormatError(path, "there is not enough memory to read this model") from None
+    except Exception as e:  # never let a damaged file escape as another exception type
+        raise FormatError(path, f"cannot be read as an ONNX model ({type(e).__name__}: {e})") from None
+
+
+def check_input_size(size) -> tuple[int, int]:
+    from ..layers import MAX_SPATIAL
+
+    try:
+        h, w = size
+    except (TypeError, ValueError):
+        raise XbarError(f"input size must be (height, width), got {size!r}") from None
+    for v in (h, w):
+        if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= MAX_SPATIAL:
+            raise XbarError(f"input size {size!r}: height and width must be whole numbers from 1 to {MAX_SPATIAL}")
+    return h, w
+
+
+def parse_input_size(text: str) -> tuple[int, int]:
+    """'224x224' or '224' -> (224, 224); XbarError naming the option otherwise."""
+    parts = str(text).strip().lower().replace("*", "x").split("x")
+    if not 1 <= len(parts) <= 2 or not all(p.strip().isascii() and p.strip().isdigit() for p in parts):
+        raise XbarError(f"--input-size: '{text}' is not HxW (e.g. 224x224)")
+    nums = [int(p) for p in parts] * (3 - len(parts))
+    return check_input_size((nums[0], nums[1]))
+
+
+def load_onnx(path, input_size=None, progress=None, should_stop=None) -> Network:
+    """`import_onnx(...).network`: the layers, `notes` (the import report) and `weights`."""
+    return import_onnx(path, input_size, progress, should_stop).network
+
+
+__all__ = ["LazyWeight", "OnnxImport", "check_input_size", "import_onnx", "load_onnx", "parse_input_size"]
