@@ -115,7 +115,7 @@ class QuantizedWeights:
                 f"(max |w| {self.max_abs:.6g})")
 
 
-_CHUNK = 1 << 22  # weights converted per step: bounds the temporary float64 copies
+_CHUNK = 1 << 20  # weights converted per step: bounds the temporary float64 copies (8 MB)
 
 
 def quantize(w: np.ndarray, weight_bits: int, name: str = "weights") -> QuantizedWeights:

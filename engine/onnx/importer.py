@@ -120,16 +120,19 @@ def _op(node) -> str:
 
 
 class _Constants:
-    """Initializers (checked up front) and Constant-node tensors (checked when used)."""
+    """Initializers (checked up front) and Constant-node tensors (checked when used), seen
+    through Identity nodes (exporters put them in front of shared weights)."""
 
     def __init__(self, graph, path: Path, slices: dict, steps):
-        self.path, self.refs, self.nodes = path, {}, {}
+        self.path, self.refs, self.nodes, self.alias = path, {}, {}, {}
         consumer = {}
         for i, node in enumerate(graph.node):
             for name in node.input:
                 consumer.setdefault(name, _label(node, i))
             if _op(node) == "Constant" and node.output:
                 self.nodes[node.output[0]] = (node, i)
+            if _op(node) == "Identity" and node.input and node.output:
+                self.alias[node.output[0]] = node.input[0]
         count = max(len(graph.initializer), 1)
         for i, t in enumerate(graph.initializer):
             steps(60, 65, i / count, "checking weights")
@@ -139,10 +142,11 @@ class _Constants:
                 where = f"node '{consumer[t.name]}': " if t.name in consumer else ""
                 raise FormatError(path, f"{where}{e}") from None
 
-    def __contains__(self, name: str) -> bool:
-        return name in self.refs or name in self.nodes
-
     def get(self, name: str):
+        for _ in range(len(self.alias)):  # bounded: a damaged graph may loop
+            if name in self.refs or name not in self.alias:
+                break
+            name = self.alias[name]
         if name not in self.refs and name in self.nodes:
             node, index = self.nodes[name]
             value = next((a.t for a in node.attribute if a.name == "value"), None)
@@ -202,7 +206,7 @@ def _import(path: Path, input_size, steps) -> OnnxImport:
     constants = _Constants(graph, path, slices, steps)
     notes = []
     if input_size is not None:
-        notes += _fix_input_size(graph, input_size, constants)
+        notes += _fix_input_size(graph, input_size, constants.refs)
     steps(65, 80, 0.0, "inferring shapes")
     inferred = _infer(model, notes)
     layers, weights, layer_notes, skipped, unmapped = _walk(inferred.graph, _shapes(inferred.graph), constants, steps)

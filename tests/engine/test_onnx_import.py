@@ -197,13 +197,17 @@ def test_constant_node_weights_and_unsupported_ops(tmp_path):
     w = g.int_weights((3, 2, 3, 3))
     g.nodes.append(helper.make_node("Constant", [], ["cw"], name="const", value=numpy_helper.from_array(w)))
     g.node("Conv", [g.last, "cw"], "c")
+    g.node("Identity", [g.init("shared", 2 * w)], "ident", out="shared_id")
+    g.node("Conv", ["x", "shared_id"], "via_identity")
     wt = g.int_weights((3, 2, 2, 2))
     g.node("ConvTranspose", [g.last, g.init("wt", wt)], "up")
     imp = _load(tmp_path, g)
-    assert [layer.name for layer in imp.network.layers] == ["c"]
+    assert [layer.name for layer in imp.network.layers] == ["c", "via_identity"]
     assert np.array_equal(imp.network.weights_for("c"), w)
+    assert np.array_equal(imp.network.weights_for("via_identity"), 2 * w)
+    assert imp.network.layers[1] == ConvLayer("via_identity", 6, 6, 2, 3, 3, 3)
     assert imp.skipped == (("up", "ConvTranspose", "XbarScope does not map ConvTranspose nodes"),)
-    assert imp.unmapped == (("const", "Constant"),)
+    assert imp.unmapped == (("const", "Constant"), ("ident", "Identity"))
 
 
 def test_progress_runs_to_100_and_cancel_stops(tmp_path):
