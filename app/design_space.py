@@ -75,3 +75,15 @@ def candidate_at(x: float, y: float, shape: tuple[int, int]) -> tuple[int, int] 
     nh, nw = int(round(y)), int(round(x))
     oh, ow = shape
     return (nh, nw) if 1 <= nh <= oh and 1 <= nw <= ow else None
+
+
+def focus_box(space: DesignSpace, factor: float, minimum: int = 8) -> tuple[int, int]:
+    """(nh, nw) extent of the candidates within `factor` of the best: where the choice is made."""
+    cycles = space.cycles()
+    valid = cycles > 0
+    if not valid.any():
+        return space.shape
+    near = valid & (cycles <= factor * cycles[valid].min())
+    rows, cols = np.nonzero(near)
+    oh, ow = space.shape
+    return min(oh, max(minimum, int(rows.max()) + 2)), min(ow, max(minimum, int(cols.max()) + 2))

@@ -181,7 +181,7 @@ class MainWindow(QMainWindow):
     def apply_default_sizes(self) -> None:
         """Proportions for a first start: a wide network table, results below the centre."""
         w, h = self.width(), self.height()
-        self.resizeDocks([self.network_dock, self.inspector_dock], [int(w * 0.43), int(w * 0.16)], Qt.Horizontal)
+        self.resizeDocks([self.network_dock, self.inspector_dock], [int(w * 0.45), int(w * 0.15)], Qt.Horizontal)
         self.resizeDocks([self.results_dock], [int(h * 0.40)], Qt.Vertical)
         self.resizeDocks([self.network_dock, self.array_dock], [int(h * 0.42), int(h * 0.10)], Qt.Vertical)
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 # Okabe-Ito colours: distinguishable with colour-blindness and on a washed-out projector.
 _COLORS = {"im2col": "#7f7f7f", "sdk": "#0072B2", "vw-sdk": "#D55E00"}
-_SPARE = ("#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
-_LABELS = {"im2col": "im2col", "sdk": "SDK", "vw-sdk": "VW-SDK", "vw-flat": "VW-flat", "xbar-opt": "Xbar-opt"}
+# Further methods: dark enough to read as text on white, apart from the three above.
+_SPARE = ("#009E73", "#CC79A7", "#6A3D9A", "#2B8CBE", "#8C564B", "#B8860B", "#17A2B8")
+_LABELS = {"im2col": "im2col", "sdk": "SDK", "vw-sdk": "VW-SDK", "vw-flat": "VW-flat",
+           "xbar-opt": "Xbar-opt", "kerntrol": "KERNTROL", "pairs": "PAIRS", "vwc-sdk": "VWC-SDK"}
 
 
 def label(method: str) -> str:

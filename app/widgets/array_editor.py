@@ -66,7 +66,7 @@ class ArrayEditor(QWidget):
             box.setStyleSheet(f"QCheckBox {{ color: {method_style.color(name)}; font-weight: 700; }}")
             box.toggled.connect(self.changed)
             self.method_boxes[name] = box
-            methods_grid.addWidget(box, i // 3, i % 3)
+            methods_grid.addWidget(box, i // 4, i % 4)
         grid.addLayout(methods_grid, 4, 1, 1, 3)
 
         lay = QVBoxLayout(self)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
 
 from app import numbers
 
@@ -37,10 +39,24 @@ class LabelAxis(pg.AxisItem):
         self.setTicks([list(labels.items())])
 
 
+TEXT = "#1b1f24"
+AXIS = "#5b6470"
+
+
+def title_size() -> str:
+    return f"{QApplication.font().pointSizeF() * 1.15:.1f}pt"
+
+
 def styled_plot(plot: pg.PlotItem, title: str, left: str, bottom: str) -> None:
-    plot.setTitle(title, size="12pt")
-    plot.setLabel("left", left)
-    plot.setLabel("bottom", bottom)
+    """Dark, application-sized text on every axis: readable on a projector."""
+    plot.setTitle(title, size=title_size(), color=TEXT)
+    font = QFont(QApplication.font())
+    for name, text in (("left", left), ("bottom", bottom)):
+        axis = plot.getAxis(name)
+        axis.setTickFont(font)
+        axis.setTextPen(TEXT)
+        axis.setPen(AXIS)
+        axis.setLabel(text, color=TEXT, **{"font-size": f"{font.pointSizeF():.1f}pt"})
     plot.showGrid(x=False, y=True, alpha=0.25)
     plot.setMenuEnabled(False)
     plot.hideButtons()

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 from engine.batch import MapResult
 
 from app import method_style, numbers
-from app.widgets.chart_axes import CountAxis, LabelAxis, styled_plot
+from app.widgets.chart_axes import TEXT, CountAxis, LabelAxis, styled_plot, title_size
 
 
 class ComparisonChart(QWidget):
@@ -70,22 +70,33 @@ class ComparisonChart(QWidget):
         step = max(1, len(layers) // 24)
         self.layer_axis.set_labels({i: (str(i + 1) if many else layer.name)
                                     for i, layer in enumerate(layers) if i % step == 0})
-        self.cycles_plot.setLabel("bottom", "layer (number in the table)" if many else "layer")
+        self.cycles_plot.getAxis("bottom").setLabel("layer (number in the table)" if many else "layer")
         self.cycles_plot.enableAutoRange()
         self._draw_speedups()
 
     def _draw_speedups(self) -> None:
         totals = self.result.totals()
         base_method = "im2col" if "im2col" in totals else self.methods[0]
-        self.speed_plot.setTitle(f"Total speed-up over {method_style.label(base_method)}", size="12pt")
+        self.speed_plot.setTitle(f"Total speed-up over {method_style.label(base_method)}",
+                                 size=title_size(), color=TEXT)
         base = totals[base_method]
         for j, m in enumerate(self.methods):
             s = base / totals[m]
             self.speed_plot.addItem(pg.BarGraphItem(x=[j], height=[s], width=0.6, brush=method_style.color(m)))
-            text = pg.TextItem(numbers.ratio(s), color="#222", anchor=(0.5, 1.0))
+            text = pg.TextItem(numbers.ratio(s), color=TEXT, anchor=(0.5, 1.0))
+            text.setFont(_bold_font())
             text.setPos(j, s)
             self.speed_plot.addItem(text)
         self.method_axis.set_labels({j: method_style.label(m) for j, m in enumerate(self.methods)})
         top = max(base / totals[m] for m in self.methods)
         self.speed_plot.setYRange(0, top * 1.2, padding=0)
         self.speed_plot.setXRange(-0.6, len(self.methods) - 0.4, padding=0)
+
+
+def _bold_font():
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    font = QFont(QApplication.font())
+    font.setBold(True)
+    return font

@@ -11,9 +11,11 @@ from PySide6.QtCore import QRectF, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app import numbers
-from app.design_space import DesignSpace, candidate_at
+from app.design_space import DesignSpace, candidate_at, focus_box
+from app.widgets.chart_axes import styled_plot
 
 _CMAP = pg.colormap.get("viridis")
+FOCUS = 2  # the first view shows candidates within this factor of the optimum
 
 
 def heat_rgba(cycles: np.ndarray) -> np.ndarray:
@@ -45,10 +47,8 @@ class DesignSpaceView(QWidget):
         self.hover.setObjectName("hoverText")
         self.plot_widget = pg.PlotWidget(background="w")
         self.plot = self.plot_widget.getPlotItem()
-        self.plot.setLabel("bottom", "nw (windows across)")
-        self.plot.setLabel("left", "nh (windows down)")
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
+        styled_plot(self.plot, "", "nh (windows down)", "nw (windows across)")
+        self.plot.showGrid(x=False, y=False)
         self.plot.setAspectLocked(False)
         self.image = pg.ImageItem(axisOrder="col-major")
         self.plot.addItem(self.image)
@@ -81,9 +81,11 @@ class DesignSpaceView(QWidget):
         self.best_marker.setData([best.nw], [best.nh])
         layer = space.request.layer
         fallback = " (im2col fallback wins)" if best.row_split == "flat" else ""
-        self.title.setText(f"<b>{layer.name}</b>: {oh * ow:,} candidates. ★ optimum "
-                           f"{best.nh}×{best.nw} windows, {numbers.count(best.cycles)} cycles{fallback}")
-        self.plot.setRange(xRange=(0.5, ow + 0.5), yRange=(0.5, oh + 0.5), padding=0.02)
+        self.title.setText(f"<b>{layer.name}</b>: {oh * ow:,} candidates; brighter = fewer cycles. "
+                           f"★ optimum {best.nh}×{best.nw} windows, {numbers.count(best.cycles)} cycles"
+                           f"{fallback}. Zoomed to candidates within {FOCUS}× of it (scroll to zoom).")
+        nh_max, nw_max = focus_box(space, FOCUS)
+        self.plot.setRange(xRange=(0.5, nw_max + 0.5), yRange=(0.5, nh_max + 0.5), padding=0.02)
 
     def show_message(self, text: str) -> None:
         self.show_space(None)

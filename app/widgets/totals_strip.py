@@ -90,8 +90,7 @@ class TotalsStrip(QWidget):
                 speedups.append(f"{numbers.ratio(totals['im2col'] / cycles)} vs im2col")
             if "sdk" in totals and m not in ("sdk", "im2col"):
                 speedups.append(f"{numbers.ratio(totals['sdk'] / cycles)} vs SDK")
-            lines = [" · ".join(speedups)] if speedups else []
-            lines.append(f"{numbers.percent(bound / cycles)} of the lower bound")
+            lines = speedups + [f"{numbers.percent(bound / cycles)} of the lower bound"]
             card.detail.setText("\n".join(lines))
 
     def set_stale(self, stale: bool) -> None:

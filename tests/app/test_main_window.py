@@ -1,7 +1,7 @@
 """The issue's "done when" list, driven through the real main window."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPointF, Qt, QTimer
 
 from app.models.layer_rows import COLUMN_INDEX
 
@@ -139,6 +139,10 @@ def test_design_space_click_shows_a_labelled_what_if_plan(qtbot, open_app_window
     view = w.design_panel.widget
     assert "optimum 1×2 windows, 504 cycles" in view.title.text()
     assert view.describe(1, 2).startswith("1 × 2 windows (3 × 4 pixels): 504 cycles · ICt 42")
+    w.design_dock.raise_()
+    qtbot.waitUntil(lambda: view.plot.vb.width() > 50, timeout=2000)
+    view._mouse_moved(view.plot.vb.mapViewToScene(QPointF(2.2, 0.9)))  # hover: x is nw, y is nh
+    assert view.hover.text().startswith("1 × 2 windows (3 × 4 pixels): 504 cycles")
     view.candidate_clicked.emit(2, 2)
     sel = w.selection.current
     assert sel.what_if and (sel.plan.nh, sel.plan.nw) == (2, 2)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from app.design_space import DesignSpaceRequest, candidate_at, compute, what_if_plan
+from app.design_space import DesignSpaceRequest, candidate_at, compute, focus_box, what_if_plan
 from app.models.result_rows import COLUMN_INDEX, TOTAL, build_rows, to_delimited
 from app.models.results_model import ROW_ROLE, ResultsModel, TotalsLastProxy
 from app.widgets.design_space_view import heat_rgba
@@ -70,6 +70,8 @@ def test_design_space_candidates_and_what_if():
     assert space.candidate(best.nh, best.nw)["cycles"] == best.cycles == 504
     plan = what_if_plan(space, 2, 2)
     assert plan.what_if and plan.cycles == space.candidate(2, 2)["cycles"]
+    nh_max, nw_max = focus_box(space, 2)
+    assert best.nh <= nh_max <= 12 and best.nw <= nw_max <= 12
     small = compute(DesignSpaceRequest(layer, ArraySpec(128, 128)))
     assert what_if_plan(small, 12, 12) is None  # a 14x14-pixel window needs 196 > 128 rows
     assert candidate_at(2.4, 0.6, space.shape) == (1, 2)
