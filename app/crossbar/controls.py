@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QSlider, QStyle,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QSizePolicy, QSlider,
+                               QStyle, QToolButton, QVBoxLayout, QWidget)
 
 from .playback import Playback, max_speed
 
@@ -70,6 +70,7 @@ class PlaybackControls(QWidget):
 
         self.status = QLabel("No plan")
         self.status.setObjectName("playbackStatus")
+        self.status.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)  # new text: no re-layout
         self.status.setTextInteractionFlags(Qt.TextSelectableByMouse)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 2, 4, 2)

@@ -64,6 +64,43 @@ class _Outline:
             item.setPath(path)
 
 
+class BandItem(pg.GraphicsObject):
+    """Darkens padding rows and past-the-edge columns: filled runs, cost ~ the area covered."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows = self.cols = 0
+        self.row_runs: list = []
+        self.col_runs: list = []
+        self.brush = QColor(0, 0, 0, BAND_ALPHA)
+
+    def set_shape(self, rows: int, cols: int) -> None:
+        self.prepareGeometryChange()
+        self.rows, self.cols = rows, cols
+        self.row_runs, self.col_runs = [], []
+        self.update()
+
+    def set_masks(self, rows: np.ndarray, cols: np.ndarray) -> None:
+        self.row_runs = _mask_runs(rows)
+        self.col_runs = _mask_runs(cols)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-0.5, -0.5, self.cols, self.rows)
+
+    def paint(self, p, *args):
+        for a, b in self.row_runs:
+            p.fillRect(QRectF(-0.5, a - 0.5, self.cols, b - a), self.brush)
+        for a, b in self.col_runs:
+            p.fillRect(QRectF(a - 0.5, -0.5, b - a, self.rows), self.brush)
+
+
+def _mask_runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) of the runs of True in a boolean vector."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.astype(np.int8), [0]))))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+
+
 class GridWidget(pg.GraphicsLayoutWidget):
     hovered = Signal(object)  # (row, col) or None
     clicked = Signal(object)  # (row, col) or None (a click outside the array)
@@ -98,10 +135,9 @@ class GridWidget(pg.GraphicsLayoutWidget):
         self.col_strip_vb.setXLink(self.vb)
 
         self.image = pg.ImageItem(axisOrder="row-major")
-        self.row_band = pg.ImageItem(axisOrder="row-major")
-        self.col_band = pg.ImageItem(axisOrder="row-major")
+        self.bands = BandItem()
         self.overlay = GridOverlay()
-        for z, item in ((0, self.image), (2, self.row_band), (2, self.col_band)):
+        for z, item in ((0, self.image), (2, self.bands)):
             item.setZValue(z)
             self.vb.addItem(item)
         self.vb.addItem(self.overlay)
@@ -113,7 +149,6 @@ class GridWidget(pg.GraphicsLayoutWidget):
         self.col_strip = pg.ImageItem(axisOrder="row-major")
         self.row_strip_vb.addItem(self.row_strip)
         self.col_strip_vb.addItem(self.col_strip)
-        self.scene().sigMouseMoved.connect(self._mouse_moved)
         self.scene().sigMouseClicked.connect(self._mouse_clicked)
 
     def _strip_box(self, horizontal: bool) -> pg.ViewBox:
@@ -132,9 +167,9 @@ class GridWidget(pg.GraphicsLayoutWidget):
         """A new array size: geometry of every item, and a fit."""
         changed = (rows, cols) != (self.rows, self.cols)
         self.rows, self.cols = rows, cols
-        rect = QRectF(-0.5, -0.5, cols, rows)
-        for item in (self.image, self.row_band, self.col_band):
-            item.setRect(rect)
+        self.image.setRect(QRectF(-0.5, -0.5, cols, rows))
+        self.bands.set_shape(rows, cols)
+        self._row_state = self._col_state = None
         self.row_strip.setRect(QRectF(0, -0.5, 1, rows))
         self.col_strip.setRect(QRectF(-0.5, 0, cols, 1))
         if changed:
@@ -149,21 +184,23 @@ class GridWidget(pg.GraphicsLayoutWidget):
         self.col_strip.setLookupTable(table, update=False)
 
     def set_cycle_state(self, row_state: np.ndarray, col_state: np.ndarray) -> None:
-        """Strips and darkening bands of one cycle (palette indices per row / column)."""
-        self.row_strip.setImage(row_state[:, None], autoLevels=False)
-        self.col_strip.setImage(col_state[None, :], autoLevels=False)
-        self.row_strip.setRect(QRectF(0, -0.5, 1, self.rows))
-        self.col_strip.setRect(QRectF(-0.5, 0, self.cols, 1))
-        self.row_band.setImage(self._band(row_state == pal.INDEX["padding"])[:, None], autoLevels=False)
-        self.col_band.setImage(self._band(col_state == pal.INDEX["past_edge"])[None, :], autoLevels=False)
-        self.row_band.setRect(QRectF(-0.5, -0.5, self.cols, self.rows))
-        self.col_band.setRect(QRectF(-0.5, -0.5, self.cols, self.rows))
+        """Strips and darkening bands of one cycle (palette indices per row / column).
 
-    @staticmethod
-    def _band(mask: np.ndarray) -> np.ndarray:
-        out = np.zeros(mask.shape + (4,), dtype=np.uint8)
-        out[mask, 3] = BAND_ALPHA
-        return out
+        Only what differs from the previous cycle is touched: inside the IFM, consecutive
+        cycles drive the same rows and columns, and the grid is then not repainted at all.
+        """
+        rows_new = self._row_state is None or not np.array_equal(row_state, self._row_state)
+        cols_new = self._col_state is None or not np.array_equal(col_state, self._col_state)
+        if rows_new:
+            self._row_state = row_state.copy()
+            self.row_strip.setImage(row_state[:, None], autoLevels=False)
+            self.row_strip.setRect(QRectF(0, -0.5, 1, self.rows))
+        if cols_new:
+            self._col_state = col_state.copy()
+            self.col_strip.setImage(col_state[None, :], autoLevels=False)
+            self.col_strip.setRect(QRectF(-0.5, 0, self.cols, 1))
+        if rows_new or cols_new:
+            self.bands.set_masks(row_state == pal.INDEX["padding"], col_state == pal.INDEX["past_edge"])
 
     def set_hover(self, cell: tuple[int, int] | None) -> None:
         self.hover_box.setPath(cells_path([] if cell is None else [(cell[0], cell[1], 1, 1)]))
@@ -205,6 +242,12 @@ class GridWidget(pg.GraphicsLayoutWidget):
             return
         p = self.vb.mapSceneToView(ev.scenePos())
         self.clicked.emit(self.view_to_cell(p.x(), p.y()))
+
+    def mouseMoveEvent(self, ev) -> None:
+        """Every move counts (the scene's sigMouseMoved is rate-limited and may drop the last one,
+        leaving a stale cell under a cursor that has stopped)."""
+        super().mouseMoveEvent(ev)
+        self._mouse_moved(self.mapToScene(ev.position().toPoint()))
 
     def leaveEvent(self, ev) -> None:
         super().leaveEvent(ev)

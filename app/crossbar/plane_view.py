@@ -10,6 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPen
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 MAX_WINDOWS = 64  # beyond this only the PW and the chosen window are outlined
 
@@ -30,14 +31,25 @@ def _close(a: QRectF, b: QRectF) -> bool:
                ((a.x(), b.x()), (a.y(), b.y()), (a.width(), b.width()), (a.height(), b.height())))
 
 
-class PlaneView(pg.GraphicsLayoutWidget):
+class PlaneView(QWidget):
+    """A title line (a QLabel: its text changes every cycle without re-laying out the
+    scene) above a pyqtgraph view of the plane."""
+
     def __init__(self, name: str, parent=None):
         super().__init__(parent)
         self.setObjectName(name)
-        self.setBackground("w")
-        self.ci.setContentsMargins(2, 2, 2, 2)
-        self.title = self.ci.addLabel("", row=0, col=0, justify="left", color="#1b1f24")
-        self.vb = self.ci.addViewBox(row=1, col=0, invertY=True, lockAspect=True, enableMenu=False)
+        self.title = QLabel()
+        self.title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self.title.setTextFormat(Qt.RichText)
+        self.plot = pg.GraphicsLayoutWidget()
+        self.plot.setBackground("w")
+        self.plot.ci.setContentsMargins(2, 2, 2, 2)
+        self.vb = self.plot.ci.addViewBox(row=0, col=0, invertY=True, lockAspect=True, enableMenu=False)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 2, 2, 2)
+        lay.setSpacing(2)
+        lay.addWidget(self.title)
+        lay.addWidget(self.plot, 1)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.vb.addItem(self.image)
         self.frame = _rect_item("#1b1f24", 2.5, 5)  # the PW (IFM) or the PW's outputs (OFM)
@@ -50,10 +62,14 @@ class PlaneView(pg.GraphicsLayoutWidget):
         self._auto_range = None  # the range `follow` set last (a different one is the user's)
 
     def set_title(self, text: str) -> None:
-        self.title.setText(text)
+        if text != self.title.text():
+            self.title.setText(text)
 
     def set_plane(self, img: np.ndarray, table: np.ndarray, y0: int = 0, x0: int = 0) -> None:
         """Pixel (y, x) of the plane is centred on view coordinates (x, y); img[0, 0] is (y0, x0)."""
+        old = self.image.image
+        if old is not None and old.shape == img.shape and np.array_equal(old, img) and self.image.lut is table:
+            return  # most cycles leave the plane as it was: no re-render, no repaint
         self.image.setLookupTable(table, update=False)
         self.image.setImage(img, autoLevels=False)
         extent = (y0, x0, img.shape[0], img.shape[1])

@@ -76,7 +76,7 @@ class Playback(QObject):
         self._apply_speed()
 
     def _apply_speed(self) -> None:
-        self.timer.setInterval(max(1, round(1000.0 / self.speed)))
+        self.timer.setInterval(max(1, int(1000.0 / self.speed)))  # 60/s: 16 ms, not 17
 
     def play(self) -> None:
         if self.total == 0 or self.playing:

@@ -1,0 +1,135 @@
+"""Crossbar view rendering speed: frames per second of playback at 512 ... 4096 square arrays.
+
+Run:  QT_QPA_PLATFORM=offscreen .venv/bin/python bench/render.py [--sizes 512,1024] [--seconds 2]
+
+For each array size, a 56x56x512 -> 512 3x3 layer mapped with VW-SDK (it fills most of the
+array and needs several row tiles) is shown in a 1600x1000 crossbar view, and we measure:
+
+  colour map   building one tile's palette-index image (kernel copy / input channel mode)
+  step         one cycle within a tile, then the event loop paints what changed (strips,
+               bands, IFM windows, OFM plane, status; the grid image is reused): per frame
+  tile change  one cycle that lands on a new tile, colour mapping included (cache cleared),
+               painted: the worst case (input-stationary order on a tiled plan)
+  grid paint   a full repaint of the grid's viewport (what a pan or zoom frame costs)
+  playback     the real thing: the QTimer at one cycle per refresh for a few seconds,
+               counted in cycles shown and grid repaints per second (the timer caps it at 60)
+
+Timings are the best of several runs (the median is printed in brackets): other processes
+on a shared machine only ever make a run slower.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+
+class PaintCounter(QObject):
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, obj, ev):
+        if ev.type() == QEvent.Paint:
+            self.count += 1
+        return False
+
+
+def timed(fn, repeat=5) -> tuple[float, float]:
+    """(best, median) seconds of `repeat` calls."""
+    times = []
+    for i in range(repeat):
+        t0 = time.perf_counter()
+        fn(i)
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    return times[0], times[len(times) // 2]
+
+
+def bench_size(app, view, n: int, seconds: float) -> dict:
+    from engine import ArraySpec, ConvLayer, map_layer
+
+    from app.crossbar.modes import tile_image
+    from app.crossbar.tile import Tile
+    from app.selection import PlanSelection
+
+    layer = ConvLayer("bench", 56, 56, 512, 512, 3, 3, pad_h=1, pad_w=1)
+    plan = map_layer(layer, ArraySpec(n, n), "vw-sdk")
+    view.show_selection(PlanSelection(0, layer, "vw-sdk", plan))
+    app.processEvents()
+    tile = Tile(plan, 0, 0)
+    cmap = {m: timed(lambda i, m=m: tile_image(tile, m))[0] for m in ("copy", "ic")}
+
+    def step(i):
+        view.set_cycle(i + 1)
+        app.processEvents()
+
+    def change(i):
+        view.panel.cycles._images.clear()  # nothing cached: colour mapping every time
+        view.set_cycle(((i % (plan.ar * plan.ac - 1)) + 1) * plan.n_pw)
+        app.processEvents()
+
+    steps = timed(step, 60)
+    changes = timed(change, 8)
+    paint = timed(lambda i: view.grid.viewport().repaint(), 10)
+
+    view.set_cycle(0)
+    counter = PaintCounter()
+    view.grid.viewport().installEventFilter(counter)
+    shown = []
+    view.playback.cycle_changed.connect(shown.append)
+    view.playback.set_speed(1000)  # one cycle per screen refresh
+    view.playback.play()
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+    view.playback.pause()
+    view.playback.cycle_changed.disconnect(shown.append)
+    view.grid.viewport().removeEventFilter(counter)
+    return {"n": n, "windows": f"{plan.nh}x{plan.nw}", "tiles": f"{plan.ar}x{plan.ac}",
+            "occupancy": plan.block_occupancy, "cmap_copy": cmap["copy"], "cmap_ic": cmap["ic"],
+            "step": steps, "change": changes, "paint": paint, "play_cps": len(shown) / seconds,
+            "paints": counter.count / seconds}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="512,1024,2048,4096")
+    ap.add_argument("--seconds", type=float, default=2.0)
+    args = ap.parse_args(argv)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from app.crossbar.playback import max_speed
+    from app.crossbar.view import CrossbarView
+
+    view = CrossbarView()
+    view.resize(1600, 1000)
+    view.show()
+    app.processEvents()
+    print(f"offscreen, {os.cpu_count()} cores, view 1600x1000, timer cap {max_speed():.0f} cycles/s")
+    print(f"{'array':>6} {'PW':>5} {'tiles':>5} {'occ.':>5} | {'cmap copy':>9} {'cmap ic':>8} | "
+          f"{'step':>21} | {'tile change':>21} | {'grid paint':>21} | {'playback':>18}")
+
+    def ms(pair):
+        best, median = pair
+        return f"{best * 1e3:5.1f}ms [{median * 1e3:5.1f}] {1 / best:4.0f}fps"
+
+    for n in (int(s) for s in args.sizes.split(",")):
+        r = bench_size(app, view, n, args.seconds)
+        print(f"{r['n']:>6} {r['windows']:>5} {r['tiles']:>5} {r['occupancy']:>5.0%} | "
+              f"{r['cmap_copy'] * 1e3:>7.1f}ms {r['cmap_ic'] * 1e3:>6.1f}ms | "
+              f"{ms(r['step'])} | {ms(r['change'])} | {ms(r['paint'])} | "
+              f"{r['play_cps']:>4.0f} cyc/s {r['paints']:>3.0f} paint/s")
+        sys.stdout.flush()
+    view.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
