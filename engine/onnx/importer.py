@@ -188,6 +188,11 @@ def _walk(graph, shapes, constants: _Constants, steps):
         except Skip as e:
             skipped.append((label, op, str(e)))
             continue
+        except FormatError:  # a damaged weight tensor: the file is wrong, not just this node
+            raise
+        except (ArithmeticError, LookupError, TypeError, ValueError) as e:  # odd attributes
+            skipped.append((label, op, f"cannot be read ({type(e).__name__}: {e})"))
+            continue
         used.add(name)
         layers.append(built.layer)
         weights[name] = built.weight

@@ -133,6 +133,8 @@ def conv(ctx: Context, node, name: str) -> Built:
     if group < 1:
         raise Skip(f"group {group!r} is not a positive whole number")
     strides = _ints(a, "strides", n, 1)
+    if min(strides) < 1:
+        raise Skip(f"strides {strides} must be at least 1")
     x_name = node.input[0]
     x = ctx.shapes.get(x_name)
     if x is None:

@@ -150,10 +150,12 @@ def test_dilation_is_a_clear_error_naming_the_node_while_the_rest_imports(tmp_pa
     g = Graph((1, 4, 16, 16))
     g.conv("dilated", 4, 8, 3, dilations=[2, 2])
     g.conv("plain", 8, 8, 3)
+    g.conv("zero_stride", 8, 8, 3, strides=[0, 1], auto_pad="SAME_UPPER")
     imp = _load(tmp_path, g)
     assert [layer.name for layer in imp.network.layers] == ["plain"]
     assert imp.network.layers[0].in_h == 12  # shape inference saw through the skipped node
-    assert imp.skipped == (("dilated", "Conv", "dilation [2, 2] is not supported (dilated kernels are not mapped)"),)
+    assert imp.skipped == (("dilated", "Conv", "dilation [2, 2] is not supported (dilated kernels are not mapped)"),
+                           ("zero_stride", "Conv", "strides [0, 1] must be at least 1"))
     assert "skipped node 'dilated' (Conv): dilation [2, 2] is not supported" in "\n".join(imp.network.notes)
 
 

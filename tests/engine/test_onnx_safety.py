@@ -48,7 +48,7 @@ def test_not_an_onnx_file_with_an_onnx_name(tmp_path, content):
     path.write_bytes(content)
     e = _error(path)
     assert "is not a valid ONNX model" in str(e) or "is not an ONNX model" in str(e)
-    assert load_network is not None and detect_format(path) == "onnx"
+    assert detect_format(path) == "onnx"  # by its name: the error then says what is wrong
 
 
 def test_empty_missing_and_folder(tmp_path):
@@ -148,3 +148,17 @@ def test_mutated_files_give_a_network_or_a_format_error(tmp_path, good):
             assert e.path == str(path)
             outcomes["error"] += 1
     assert outcomes["ok"] > 0 and outcomes["error"] > 0
+
+
+def test_without_the_onnx_package_the_engine_works_and_says_what_to_install(tmp_path, good):
+    import subprocess
+    import sys
+
+    path = tmp_path / "m.onnx"
+    path.write_bytes(good)
+    code = ("import sys; sys.modules['onnx'] = None\n"  # as if onnx were not installed
+            "from engine.formats import load_network, FORMATS\n"
+            "from engine.presets import load_preset; load_preset('resnet20')\n"
+            "try:\n    load_network(sys.argv[1])\nexcept Exception as e:\n    print(type(e).__name__, e)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == f"FormatError {path}: reading ONNX models needs the 'onnx' package: pip install onnx"
