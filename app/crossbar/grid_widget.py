@@ -211,6 +211,14 @@ class GridWidget(pg.GraphicsLayoutWidget):
     def set_highlight(self, rects) -> None:
         self.highlight.set_rects(rects)
 
+    def refresh_fonts(self) -> None:
+        """Follow the application's text size (View > Larger Text, presentation mode)."""
+        font = pg.QtWidgets.QApplication.font()
+        for axis in (self.left_axis, self.top_axis):
+            axis.setStyle(tickFont=font)
+        self.legend.set_legend(self.legend.legend)
+        self.title.setText(self.title.text, size=f"{font.pointSizeF():.0f}pt")
+
     # --- view ---------------------------------------------------------------------------
     def fit(self) -> None:
         if self.rows and self.cols:
@@ -242,6 +250,11 @@ class GridWidget(pg.GraphicsLayoutWidget):
             return
         p = self.vb.mapSceneToView(ev.scenePos())
         self.clicked.emit(self.view_to_cell(p.x(), p.y()))
+
+    def changeEvent(self, ev) -> None:
+        super().changeEvent(ev)
+        if ev.type() == pg.QtCore.QEvent.FontChange:
+            self.refresh_fonts()
 
     def mouseMoveEvent(self, ev) -> None:
         """Every move counts (the scene's sigMouseMoved is rate-limited and may drop the last one,

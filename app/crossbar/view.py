@@ -222,8 +222,11 @@ class CrossbarView(QWidget):
     def set_presentation(self, on: bool) -> None:
         """Talk mode: grid, IFM and playback only (the window hides its panels and goes full screen)."""
         self.presenting = bool(on)
-        for w in (*self.toolbar.editing, self.ofm, self.exports.progress):
-            w.setVisible(not on if w is not self.exports.progress else (not on and self.exports.slot.busy))
+        for w in (*self.toolbar.editing, self.ofm):
+            w.setVisible(not on)
+        self.exports.progress.setVisible(not on and self.exports.slot.busy)
+        for grid in (self.grid, *(s.grid for s in self.compare.sides)):
+            grid.refresh_fonts()
 
     def shutdown(self) -> None:
         self.playback.pause()

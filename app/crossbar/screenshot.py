@@ -1,0 +1,46 @@
+"""The crossbar part of `xbarscope --screenshot`: --cycle, --color-mode and --zoom."""
+from __future__ import annotations
+
+from engine.errors import XbarError
+
+from .modes import MODES
+
+
+def parse_zoom(text: str | None) -> tuple[int, int, int] | None:
+    """'ROW,COL,SIZE' -> (row, col, size): show SIZE x SIZE cells from cell (ROW, COL)."""
+    if not text:
+        return None
+    try:
+        row, col, size = (int(v) for v in text.split(","))
+    except ValueError:
+        raise XbarError(f"--zoom: '{text}' is not ROW,COL,SIZE (e.g. 0,0,16)") from None
+    if row < 0 or col < 0 or size < 1:
+        raise XbarError(f"--zoom: '{text}': ROW and COL must be 0 or more, SIZE at least 1")
+    return row, col, size
+
+
+def check_mode(mode: str | None) -> str | None:
+    if mode is not None and mode not in MODES:
+        raise XbarError(f"--color-mode: '{mode}' is not one of {', '.join(MODES)}")
+    return mode
+
+
+def apply_state(view, cycle: int | None = None, mode: str | None = None,
+                zoom: tuple[int, int, int] | None = None) -> None:
+    """Put the crossbar view in the state the flags ask for (after a plan is shown)."""
+    plan = view.panel.plan
+    if plan is None:
+        raise XbarError("no plan to show: the layer has no result for that method")
+    if cycle is not None:
+        if not 0 <= cycle < plan.cycles:
+            raise XbarError(f"--cycle {cycle} is outside 0…{plan.cycles - 1} for this plan")
+        view.set_cycle(cycle)
+    if mode is not None:
+        if mode == "weight" and view.panel.weights is None:
+            raise XbarError("--color-mode weight needs the layer's weights (import an ONNX model)")
+        view.set_mode(mode)
+    if zoom is not None:
+        row, col, size = zoom
+        if row >= plan.array.rows or col >= plan.array.cols:
+            raise XbarError(f"--zoom: cell ({row}, {col}) is outside the {plan.array.rows}×{plan.array.cols} array")
+        view.zoom_to(row, col, size)
