@@ -52,6 +52,8 @@ def test_the_bundle_has_its_launcher_resources_and_no_other_qt_binding(bundle):
     for other in ("PyQt5", "PyQt6", "PySide2", "tkinter", "matplotlib", "scipy", "pytest"):
         assert not (internal / other).exists(), f"{other} should not be in the bundle"
     assert not (internal / "PySide6" / "Qt" / "translations").exists()
+    dangling = [str(p.relative_to(bundle)) for p in bundle.rglob("*") if p.is_symlink() and not p.exists()]
+    assert not dangling, f"links to pruned libraries: {dangling}"
     size_mb = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file()) / 2**20
     assert size_mb < 300, f"the bundle grew to {size_mb:.0f} MB (181 MB when this test was written)"
 
