@@ -14,7 +14,7 @@ import numpy as np
 from engine.schedule import Cycle
 
 from .modes import slice_of
-from .tile import UNUSED_CELL, WEIGHT_CELL, Tile
+from .tile import KIND_NAMES, UNUSED_CELL, WEIGHT_CELL, Tile
 
 
 def cell_at(x: float, y: float, rows: int, cols: int) -> tuple[int, int] | None:
@@ -31,7 +31,7 @@ class CellInfo:
     col: int
     cycle: int
     tile: tuple[int, int]  # (a, b)
-    kind: str  # "weight", "zero" or "unused"
+    kind: str  # "weight", "zero", "unused"; compressed plans also "pruned", "extra"
     channel: int | None  # global input channel of the row
     pw_pixel: tuple[int, int] | None  # (y, x) inside the parallel window
     ifm: tuple[int, int] | None  # IFM pixel driving the row this cycle; None: padding or unused
@@ -70,6 +70,10 @@ class CellInfo:
             return "no weight (outside the mapped block)"
         if self.kind == "zero":
             return "zero cell of the block (kernel offset outside the kernel)"
+        if self.kind == "pruned":
+            return "pruned: the compression masks this weight (the cell holds 0)"
+        if self.kind == "extra":
+            return "compensatory weight outside the kernel footprint (KERNTROL-C)"
         ky, kx = self.kernel
         text = f"W[{self.oc}, {self.channel}, {ky}, {kx}]"
         if self.weight is not None:
@@ -90,8 +94,10 @@ class CellInfo:
 def _label_text(kind, copy, channel, kernel, oc, bit, weight, long) -> str:
     if kind == "unused":
         return ""
-    if kind == "zero":
-        return "0"
+    if kind in ("zero", "pruned"):
+        return "0" if kind == "zero" else "×"
+    if kind == "extra":
+        return f"k{copy} c{channel} +"
     text = f"k{copy} c{channel} ({kernel[0]},{kernel[1]})"
     if long:
         text += f"\no{oc}" + (f" q{bit}" if bit else "") + (f" w{weight:+d}" if weight is not None else "")
@@ -102,7 +108,9 @@ def format_label(tile: Tile, group: int, r: int, col: int, long: bool = False, w
     """The label of cell (r, col) without building a whole CellInfo (the overlay draws thousands)."""
     kind = tile.kind_at(r, col)
     if kind != WEIGHT_CELL:
-        return "" if kind == UNUSED_CELL else "0"
+        p = tile.plan
+        return _label_text(KIND_NAMES[kind], int(tile.cols.copy[col]), group * p.group.in_c + int(tile.rows.c[r]),
+                           None, None, None, None, False)
     p = tile.plan
     c, o = int(tile.rows.c[r]), int(tile.cols.oc[col])
     kernel = tile.kernel_at(r, col)
@@ -154,6 +162,6 @@ def describe_cell(tile: Tile, cyc: Cycle, r: int, col: int, weights: np.ndarray 
     if kernel is not None and weights is not None:
         value = int(np.asarray(weights)[oc, int(rv.c[r]), kernel[0], kernel[1]])
         slice_value = slice_of(value, bit, p.array)
-    name = "unused" if kind == UNUSED_CELL else "weight" if kind == WEIGHT_CELL else "zero"
+    name = KIND_NAMES[kind]
     return CellInfo(r, col, cyc.index, (tile.a, tile.b), name, channel, pw, ifm, padding, copy, window,
                     oc, bit, ofm, past, kernel, value, slice_value)

@@ -18,7 +18,7 @@ from engine.errors import XbarError, check_cancel
 from engine.plan import Plan
 
 from .export_frames import FrameRenderer, FrameSpec
-from .tile import WEIGHT_CELL, Tile
+from .tile import KIND_NAMES, WEIGHT_CELL, Tile
 
 GIF_MEMORY = 768 << 20  # GIF frames are kept until the file is written: bound them
 
@@ -129,7 +129,7 @@ def _write_mp4(req, renderer, frames, tmp, progress, should_stop) -> None:
 
 
 # --- cell maps ---------------------------------------------------------------------------------
-CSV_COLUMNS = ("row", "col", "holds_weight", "input_channel", "pw_y", "pw_x", "copy", "wy", "wx",
+CSV_COLUMNS = ("row", "col", "kind", "input_channel", "pw_y", "pw_x", "copy", "wy", "wx",
                "output_channel", "bit", "ky", "kx")
 
 
@@ -148,12 +148,14 @@ def _cell_map(req: CellMapRequest, progress, should_stop) -> ExportResult:
 
 
 def _block_cells(tile: Tile, r0: int, r1: int):
-    """Cells inside the block among rows r0..r1: row, col, kind, ky, kx."""
-    kind_t, kyt, kxt = tile._tables
+    """Cells inside the block among rows r0..r1: row, col, kind, ky, kx (-1 off the kernel)."""
+    _, kyt, kxt = tile._tables
     rp, cc = tile.row_pix[r0:r1], tile.col_copy
-    kind = np.take(kind_t[:, cc], rp, axis=0)
+    kind = tile.kinds(r0, r1)
     r, c = np.nonzero(kind)
-    return r + r0, c, kind[r, c], kyt[rp[r], cc[c]], kxt[rp[r], cc[c]]
+    k = kind[r, c]
+    on = k == WEIGHT_CELL
+    return r + r0, c, k, np.where(on, kyt[rp[r], cc[c]], -1), np.where(on, kxt[rp[r], cc[c]], -1)
 
 
 def _cell_map_csv(req: CellMapRequest, tile: Tile, tmp: Path, progress, should_stop) -> int:
@@ -170,13 +172,16 @@ def _cell_map_csv(req: CellMapRequest, tile: Tile, tmp: Path, progress, should_s
             check_cancel(should_stop)
             r, c, kind, ky, kx = _block_cells(tile, r0, min(rows, r0 + chunk))
             k = cv.copy[c]
-            cols = [r, c, (kind == WEIGHT_CELL).astype(np.int64), rv.c[r] + gi, rv.y[r], rv.x[r], k,
+            cols = [r, c, np.asarray(KIND_NAMES, dtype=object)[kind], rv.c[r] + gi, rv.y[r], rv.x[r], k,
                     k // p.nw, k % p.nw, cv.oc[c] + go, cv.bit[c], ky, kx]
             if req.weights is not None:
                 w = np.asarray(req.weights)[cv.oc[c] + go, rv.c[r], np.maximum(ky, 0), np.maximum(kx, 0)]
                 cols.append(np.where(kind == WEIGHT_CELL, w, 0))
             if r.size:
-                np.savetxt(fh, np.column_stack(cols).astype(np.int64), fmt="%d", delimiter=",")
+                table = np.empty((r.size, len(cols)), dtype=object)
+                for j, col in enumerate(cols):
+                    table[:, j] = col
+                np.savetxt(fh, table, fmt="%s", delimiter=",")
             count += int(r.size)
             progress(min(rows, r0 + chunk), rows, "rows")
     return count

@@ -46,6 +46,18 @@ def _weight_bins(array) -> tuple[int, int, int]:
 
 def tile_image(tile: Tile, mode: str, weights: np.ndarray | None = None, group: int = 0,
                rsel=None, csel=None) -> np.ndarray:
+    """(rows, cols) uint8 palette indices of the tile in `mode`; see `_dense_image`."""
+    img = _dense_image(tile, mode, weights, group, rsel, csel)
+    if tile.cell_kinds is None:
+        return img
+    # Compressed plans: cells the compression prunes or adds override the dense picture.
+    kinds = tile.kinds(rsel=rsel, csel=csel)
+    lut = np.array([pal.UNUSED, pal.ZERO, 0, pal.INDEX["pruned"], pal.INDEX["extra"]], dtype=np.uint8)
+    return np.where(kinds == WEIGHT_CELL, img, lut[kinds]).astype(np.uint8)
+
+
+def _dense_image(tile: Tile, mode: str, weights: np.ndarray | None = None, group: int = 0,
+                 rsel=None, csel=None) -> np.ndarray:
     """(rows, cols) uint8 palette indices of the tile in `mode` (a sampled subset if rsel/csel).
 
     Everything is computed on (PW pixel, copy) or (PW pixel, column) tables and gathered
@@ -134,6 +146,9 @@ def _categories(mode: str, tile: Tile, group: int) -> tuple[int, list[tuple[int,
 def legend(tile: Tile, mode: str, group: int = 0) -> Legend:
     """The legend (and the palette) of `mode` for this tile."""
     neutral = ((pal.ZERO, "zero cell (in the block, off the kernel)"), (pal.UNUSED, "unused cell"))
+    if tile.compressed:
+        neutral = ((pal.INDEX["pruned"], "pruned weight (masked by the compression)"),
+                   (pal.INDEX["extra"], "compensatory weight (off the kernel)")) + neutral
     title = MODES[mode][0]
     if mode == "weight":
         lo, hi, n = _weight_bins(tile.plan.array)

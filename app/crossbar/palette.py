@@ -45,6 +45,8 @@ _FIXED = {
     21: ("ifm_read", "#fff2b3"),  # IFM pixels read in this cycle
     22: ("panel", "#f4f6f8"),  # frame background around panels in exported frames
     23: ("muted_text", "#4a5462"),
+    24: ("pruned", "#d9c2b8"),  # compressed plans: a weight the compression masks
+    25: ("extra", "#3b2f4a"),  # compressed plans: a compensatory weight (KERNTROL-C)
 }
 INDEX = {name: i for i, (name, _) in _FIXED.items()}
 UNUSED, ZERO = INDEX["unused"], INDEX["zero"]

@@ -16,8 +16,9 @@ import numpy as np
 from engine.layout import col_vectors, row_vectors
 from engine.plan import Plan
 
-# Cell kinds in the tables below.
-UNUSED_CELL, ZERO_CELL, WEIGHT_CELL = 0, 1, 2
+# Cell kinds in the tables below; compressed plans add the last two (engine.compress).
+UNUSED_CELL, ZERO_CELL, WEIGHT_CELL, PRUNED_CELL, EXTRA_CELL = 0, 1, 2, 3, 4
+KIND_NAMES = ("unused", "zero", "weight", "pruned", "extra")
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,32 @@ class Tile:
         # Row -> PW pixel index, column -> copy; the last table row/column means "unused".
         self.row_pix = np.where(self.rows.used, self.rows.y * plan.pix_w + self.rows.x, self.pp).astype(np.intp)
         self.col_copy = np.where(self.cols.used, self.cols.copy, plan.copies).astype(np.intp)
+        self.compressed = getattr(plan, "compression", None) is not None
+
+    @cached_property
+    def cell_kinds(self) -> np.ndarray | None:
+        """Per-cell kinds of a compressed plan, from the engine's full cell maps (its masks
+        depend on channel and copy, not on the PW pixel alone); None for other plans."""
+        if not self.compressed:
+            return None
+        from engine import layout
+
+        code = layout.TileLayout(self.plan, self.a, self.b).copy
+        kinds = np.full(code.shape, UNUSED_CELL, dtype=np.uint8)
+        kinds[code >= 0] = WEIGHT_CELL
+        for name, kind in (("ZERO", ZERO_CELL), ("PRUNED", PRUNED_CELL), ("EXTRA", EXTRA_CELL)):
+            if hasattr(layout, name):
+                kinds[code == getattr(layout, name)] = kind
+        return kinds
+
+    def kinds(self, r0: int = 0, r1: int | None = None, rsel=None, csel=None) -> np.ndarray:
+        """Kinds of the cells of rows r0..r1 (or of the sampled rows/columns)."""
+        if self.cell_kinds is not None:
+            k = self.cell_kinds[r0:r1] if rsel is None else self.cell_kinds[rsel]
+            return k if csel is None else k[:, csel]
+        rp = self.row_pix[r0:r1] if rsel is None else self.row_pix[rsel]
+        cc = self.col_copy if csel is None else self.col_copy[csel]
+        return np.take(self.kind_table[:, cc], rp, axis=0)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -88,6 +115,8 @@ class Tile:
 
     # --- one cell ---------------------------------------------------------------------
     def kind_at(self, r: int, c: int) -> int:
+        if self.cell_kinds is not None:
+            return int(self.cell_kinds[r, c])
         return int(self._tables[0][self.row_pix[r], self.col_copy[c]])
 
     def kernel_at(self, r: int, c: int) -> tuple[int, int] | None:
@@ -125,12 +154,15 @@ class Tile:
         c_idx, k_c = np.nonzero(col_hit)
         pair = k_r[:, None] == k_c[None, :]
         ri, ci = np.nonzero(pair)
-        return r_idx[ri], c_idx[ci]
+        r_out, c_out = r_idx[ri], c_idx[ci]
+        if self.cell_kinds is not None:  # a compressed plan may have pruned some of them
+            keep = self.cell_kinds[r_out, c_out] == WEIGHT_CELL
+            r_out, c_out = r_out[keep], c_out[keep]
+        return r_out, c_out
 
     def weight_cells_in_row(self, r: int) -> list[Run]:
         """Runs of weight-holding cells in row r (one per kernel copy that reads its pixel)."""
-        kind = self._tables[0][self.row_pix[r], self.col_copy]
-        return runs(self.cols.copy, kind == WEIGHT_CELL)
+        return runs(self.cols.copy, self.kinds(r, r + 1)[0] == WEIGHT_CELL)
 
 
 def display_stride(rows: int, cols: int, max_cells: int = 1 << 26) -> int:

@@ -183,3 +183,36 @@ def test_region_plans_place_cells_in_the_whole_layer():
     assert pc.index_of(pc.cycle(pc.total - 1)) == pc.total - 1
     assert "region 3 / 3" in pc.status(pc.total - 1)
     assert (pc.ofm_image(pc.total - 1, 0) == pal.INDEX["ofm_complete"]).all()
+
+
+@pytest.mark.parametrize("method", ["pairs", "kerntrol", "vwc-sdk"])
+def test_compressed_plans_show_pruned_and_compensatory_cells(method):
+    """Compression-aware plans (engine.compress): cells follow the engine's own cell maps."""
+    from engine import layout
+    from engine.methods import METHODS
+
+    from app.crossbar.cycles import PlanCycles
+
+    if method not in METHODS or not hasattr(layout, "PRUNED"):
+        pytest.skip(f"{method} is not available in this engine")
+    layer = ConvLayer("cmp", 8, 8, 4, 4, 3, 3, pad_h=1, pad_w=1)
+    plan = map_layer(layer, ArraySpec(64, 64), method)
+    assert plan.compression is not None
+    pc = PlanCycles(plan)
+    lut = {layout.UNUSED: pal.UNUSED, layout.ZERO: pal.ZERO, layout.PRUNED: pal.INDEX["pruned"],
+           layout.EXTRA: pal.INDEX["extra"]}
+    for t in sorted({0, pc.total // 2, pc.total - 1}):
+        cyc = pc.cycle(t)
+        ref = tile_layout(plan, cyc.a, cyc.b)
+        img = pc.tile_image(cyc, "copy")
+        want = np.where(ref.copy >= 0, pal.category_index(np.maximum(ref.copy, 0)), 0).astype(np.uint8)
+        for code, index in lut.items():
+            want[ref.copy == code] = index
+        assert np.array_equal(img, want)
+        rs = pc.schedule.row_sources(t)
+        for r, c in [(0, 0), (5, 17), (20, 3), (63, 63)]:
+            info = pc.describe(cyc, r, c)
+            code = int(ref.copy[r, c])
+            assert info.kind == ("weight" if code >= 0 else {-1: "unused", -2: "zero", -3: "pruned", -4: "extra"}[code])
+            if rs.c[r] >= 0:
+                assert info.channel == rs.c[r]

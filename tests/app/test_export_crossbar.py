@@ -75,7 +75,8 @@ def test_cell_map_csv_lists_every_block_cell(qtbot, view, out):
     with open(out / "cells.csv", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert result.count == len(rows) == int(ref.block.sum())
-    assert sum(int(r["holds_weight"]) for r in rows) == int(ref.weight.sum())
+    assert sum(r["kind"] == "weight" for r in rows) == int(ref.weight.sum())
+    assert {r["kind"] for r in rows} == {"weight", "zero"}
     cell = next(r for r in rows if (r["row"], r["col"]) == ("22", "29"))
     assert (cell["input_channel"], cell["pw_y"], cell["pw_x"], cell["copy"], cell["output_channel"],
             cell["bit"], cell["ky"], cell["kx"]) == ("1", "1", "2", "3", "2", "1", "0", "1")
