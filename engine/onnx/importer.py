@@ -16,7 +16,7 @@ from typing import Callable
 from ..errors import Cancelled, FormatError, XbarError, check_cancel
 from ..network import Network
 from ..weights import LazyWeight, WeightStore
-from .layers import BUILDERS, NOT_MAPPED, Context, Skip
+from .layers import BUILDERS, INPUT_SIZE_HINT, NOT_MAPPED, Context, Skip
 from .reader import read_model
 from .tensors import TensorError, tensor_ref
 
@@ -30,6 +30,16 @@ class OnnxImport:
     network: Network
     skipped: tuple[tuple[str, str, str], ...]  # (node, op type, why), nodes that could map but did not
     unmapped: tuple[tuple[str, str], ...]  # (node, op type): not crossbar work (pooling, activations...)
+
+    @property
+    def needs_input_size(self) -> bool:
+        """Some layers were skipped because the model leaves its input size open."""
+        return any(INPUT_SIZE_HINT in why for _, _, why in self.skipped)
+
+
+class InputSizeNeeded(FormatError):
+    """No layer imports until the open input size is given: ask for H x W, import again
+    with input_size=(H, W)."""
 
 
 class _Steps:
@@ -220,7 +230,8 @@ def _import(path: Path, input_size, steps) -> OnnxImport:
         if not found:
             raise FormatError(path, "the model has no Conv, Gemm or MatMul node to map onto crossbars")
         reasons = "; ".join(f"node '{n}' ({op}): {why}" for n, op, why in skipped[:3])
-        raise FormatError(path, f"no layer could be imported: {reasons}" + (" ..." if len(skipped) > 3 else ""))
+        error = InputSizeNeeded if any(INPUT_SIZE_HINT in why for _, _, why in skipped) else FormatError
+        raise error(path, f"no layer could be imported: {reasons}" + (" ..." if len(skipped) > 3 else ""))
     producer = " ".join(_text(x) for x in (model.producer_name, model.producer_version) if x) or "unknown producer"
     opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), None)
     summary = (f"ONNX model from {producer}, opset {opset}: {len(layers)} layers from {found} "
@@ -286,4 +297,4 @@ def load_onnx(path, input_size=None, progress=None, should_stop=None) -> Network
     return import_onnx(path, input_size, progress, should_stop).network
 
 
-__all__ = ["LazyWeight", "OnnxImport", "check_input_size", "import_onnx", "load_onnx", "parse_input_size"]
+__all__ = ["InputSizeNeeded", "LazyWeight", "OnnxImport", "check_input_size", "import_onnx", "load_onnx", "parse_input_size"]

@@ -5,7 +5,7 @@ import pytest
 pytest.importorskip("onnx")
 
 from engine import Cancelled, ConvLayer, FormatError  # noqa: E402
-from engine.onnx import import_onnx, load_onnx  # noqa: E402
+from engine.onnx import InputSizeNeeded, import_onnx, load_onnx  # noqa: E402
 
 from .onnx_builders import Graph, resnet_block, save  # noqa: E402
 
@@ -87,7 +87,7 @@ def test_resnet_block_layers_and_report(tmp_path):
         ConvLayer.linear("fc", 32, 10),
     )
     assert imp.network.name == "m" and imp.network.source.endswith("m.onnx")
-    assert imp.skipped == ()
+    assert imp.skipped == () and not imp.needs_input_size
     assert imp.unmapped == (("bn1", "BatchNormalization"), ("relu1", "Relu"), ("bn2", "BatchNormalization"),
                             ("proj_bn", "BatchNormalization"), ("add", "Add"), ("relu2", "Relu"),
                             ("pool", "GlobalAveragePool"), ("flatten", "Flatten"))
@@ -116,7 +116,7 @@ def _symbolic(batch="N", h="H", w="W") -> Graph:
 def test_symbolic_spatial_size_is_reported_and_the_rest_imports(tmp_path):
     imp = _load(tmp_path, _symbolic())
     assert [layer.name for layer in imp.network.layers] == ["fc"]
-    assert [(n, op) for n, op, _ in imp.skipped] == [("c1", "Conv"), ("c2", "Conv")]
+    assert [(n, op) for n, op, _ in imp.skipped] == [("c1", "Conv"), ("c2", "Conv")] and imp.needs_input_size
     why = imp.skipped[0][2]
     assert "the spatial size of its input 'x' (N, 3, H, W) is not fixed" in why
     assert "input_size=(H, W)" in why and "--input-size HxW" in why
@@ -142,7 +142,7 @@ def test_input_size_on_a_fixed_model_is_reported_unused(tmp_path):
 def test_no_layer_at_all_is_an_error_that_says_how_to_pass_the_size(tmp_path):
     g = Graph(("N", 3, "H", "W"))
     g.conv("c1", 3, 8, 3)
-    with pytest.raises(FormatError, match=r"m\.onnx: no layer could be imported: node 'c1' \(Conv\): .*--input-size HxW"):
+    with pytest.raises(InputSizeNeeded, match=r"m\.onnx: no layer could be imported: node 'c1' \(Conv\): .*--input-size HxW"):
         _load(tmp_path, g)
 
 
@@ -176,8 +176,9 @@ def test_weight_that_is_not_a_constant_is_skipped_and_the_rest_imports(tmp_path)
 def test_model_without_crossbar_work_is_an_error(tmp_path):
     g = Graph((1, 3, 8, 8))
     g.node("Relu", [g.last], "r")
-    with pytest.raises(FormatError, match="the model has no Conv, Gemm or MatMul node to map"):
+    with pytest.raises(FormatError, match="the model has no Conv, Gemm or MatMul node to map") as e:
         _load(tmp_path, g)
+    assert not isinstance(e.value, InputSizeNeeded)
 
 
 def test_names_fall_back_to_outputs_and_stay_unique(tmp_path):
