@@ -72,20 +72,25 @@ class FrameRenderer:
         self.spec = spec
         self.cycles = PlanCycles(spec.plan, spec.order)
         W, H = spec.width, spec.height
-        self.font = _font(max(10, H // 40))
-        self.small = _font(max(9, H // 52))
+        self.font = _font(max(10, H // 34))
+        self.small = _font(max(9, H // 44))
+        self.line = max(9, H // 44)  # legend row size
         m = max(8, W // 100)
         self.header = (m, m)  # y, x of the title line
-        self.footer = (H - m - H // 22, m)  # y, x of the status line
-        top, bottom = m + H // 18, H - m - H // 22 - m // 2
-        gw = int(W * 0.63)
+        self.footer = (H - m - H // 20, m)  # y, x of the status line
+        top, bottom = m + H // 14, H - m - H // 20 - m // 2
+        # The grid takes the room its shape needs (at most 62 % of the width), the rest is
+        # the legend above the IFM and OFM planes side by side.
+        rows, cols = spec.plan.array.rows, spec.plan.array.cols
+        gw = min(int(W * 0.62), m + int((bottom - top) * cols / rows) + 2 * m)
         self.grid_area = (top, m, bottom - top, gw - m)
-        rx, rw = gw + m, W - gw - 2 * m
-        lh = int((bottom - top) * 0.38)
-        ph = (bottom - top - lh) // 2
+        rx, rw = gw + 2 * m, W - gw - 3 * m
+        n_rows = len(self.cycles.legend(self.cycles.cycle(0), spec.mode).entries) + 1
+        lh = min(int((bottom - top) * 0.55), int(self.line * (2.4 + 1.5 * n_rows)))
+        half = (rw - m) // 2
         self.legend_area = (top, rx, lh, rw)
-        self.ifm_area = (top + lh, rx, ph, rw)
-        self.ofm_area = (top + lh + ph, rx, bottom - top - lh - ph, rw)
+        self.ifm_area = (top + lh, rx, bottom - top - lh, half)
+        self.ofm_area = (top + lh, rx + half + m, bottom - top - lh, rw - half - m)
         self._ifm_view = None  # (y, x, size) of the IFM crop, re-centred when the PW leaves it
         self.table = self.cycles.legend(self.cycles.cycle(0), spec.mode).table
 
@@ -155,7 +160,7 @@ class FrameRenderer:
 
     def _legend(self, frame, legend) -> list:
         ly, lx, lh, lw = self.legend_area
-        size = max(8, self.spec.height // 60)
+        size = self.line
         step = int(size * 1.5)
         texts = [(ly, lx, legend.title, self.font, IX["text"])]
         y = ly + int(size * 2.2)
@@ -177,7 +182,7 @@ class FrameRenderer:
     def _fit(self, area, h: int, w: int):
         """Scale and top-left of an h x w plane fitted below a caption line in `area`."""
         ay, ax, ah, aw = area
-        cap = int(self.spec.height / 30)
+        cap = int(self.line * 2.2)
         f = min(aw / w, (ah - cap) / h)
         return f, ay + cap, ax
 
@@ -197,7 +202,9 @@ class FrameRenderer:
         else:
             v = self._ifm_view
             if v is None or not (v[0] <= py and py + ph <= v[0] + v[2] and v[1] <= px and px + pw_ <= v[1] + v[2]):
-                v = (py + ph // 2 - size // 2, px + pw_ // 2 - size // 2, size)
+                vy0 = min(max(py + ph // 2 - size // 2, ey), ey + eh - size)  # stay on the plane
+                vx0 = min(max(px + pw_ // 2 - size // 2, ex), ex + ew - size)
+                v = (vy0, vx0, size)
                 self._ifm_view = v
             vy, vx, vh, vw = v[0], v[1], v[2], v[2]
         plane = np.full((vh, vw), IX["background"], dtype=np.uint8)
@@ -217,7 +224,7 @@ class FrameRenderer:
                      max(1, int(h * f) - 2), max(1, int(w * f) - 2), colour, 1)
         draw_box(frame, y0 + int((py - vy) * f), x0 + int((px - vx) * f), max(1, int(ph * f)),
                  max(1, int(pw_ * f)), IX["pw"], 2)
-        return [(self.ifm_area[0], self.ifm_area[1], f"IFM channel {ic} · PW at ({py}, {px})", self.small, IX["text"])]
+        return [(self.ifm_area[0], self.ifm_area[1], f"IFM ch. {ic} · PW at ({py}, {px})", self.small, IX["text"])]
 
     def _ofm(self, frame, t, cyc, oc) -> list:
         c = self.cycles
@@ -227,5 +234,5 @@ class FrameRenderer:
         by, bx, bh, bw = c.ofm_block(cyc)
         draw_box(frame, y0 + int(by * f), x0 + int(bx * f), max(2, int(bh * f)), max(2, int(bw * f)), IX["pw"], 1)
         done = int(np.count_nonzero(img == IX["ofm_complete"]))
-        return [(self.ofm_area[0], self.ofm_area[1], f"OFM channel {oc} · {done:,} / {img.size:,} complete",
+        return [(self.ofm_area[0], self.ofm_area[1], f"OFM ch. {oc} · {done:,} / {img.size:,} done",
                  self.small, IX["text"])]

@@ -96,8 +96,9 @@ class PlaneView(QWidget):
         user_zoomed = self._auto_range is not None and not _close(view, self._auto_range)
         if view.contains(box) and (user_zoomed or view.width() <= 2 * size):
             return  # still in view, and the zoom is the user's or already close
-        cy, cx = y + h / 2, x + w / 2
-        self.vb.setRange(QRectF(cx - size / 2 - 0.5, cy - size / 2 - 0.5, size, size), padding=0)
+        top = min(max(y + h / 2 - size / 2, ey), ey + eh - size)  # stay on the plane
+        left = min(max(x + w / 2 - size / 2, ex), ex + ew - size)
+        self.vb.setRange(QRectF(left - 0.5, top - 0.5, size, size), padding=0)
         self._auto_range = self.vb.viewRect()
 
     def set_marker(self, pixel: tuple[int, int] | None) -> None:
