@@ -45,6 +45,7 @@ class PlanPanel(QObject):
         self.tooltip_text = ""
         self._tile_key = None
         self._legend = None
+        self._last_info = None
         grid.hovered.connect(self._hovered)
         grid.clicked.connect(self._clicked)
 
@@ -151,7 +152,9 @@ class PlanPanel(QObject):
             self._draw_ofm(cyc, oc, info)
         self._update_highlight()
         self.status_changed.emit(c.status(t))
-        self.cell_changed.emit(info)
+        if info != self._last_info:  # the inspector re-lays itself out: only on a change
+            self._last_info = info
+            self.cell_changed.emit(info)
 
     def _draw_ifm(self, cyc, ic, info) -> None:
         c = self.cycles

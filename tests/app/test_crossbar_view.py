@@ -220,3 +220,24 @@ def test_no_plan_shows_a_message(qtbot, view):
     assert view.stack.currentWidget() is view.message and view.playback.total == 0
     view.show_selection(None)
     assert view.panel.plan is None
+
+
+def test_cell_panel_for_the_inspector(qtbot, view):
+    from app.crossbar.cell_panel import CellPanel
+
+    panel = CellPanel()
+    qtbot.addWidget(panel)
+    seen = []
+    view.cell_changed.connect(seen.append)
+    view.set_cycle(4)
+    view.panel.set_pin((22, 29))
+    panel.show_cell(seen[-1], pinned=True)
+    assert "pinned" in panel.title.text()
+    assert "input channel 1" in panel.values["Row"].text() and "IFM (2, 3)" in panel.values["Row"].text()
+    assert "OFM (3, 3)" in panel.values["Column"].text()
+    assert panel.values["Weight"].text() == "W[2, 1, 0, 1]"
+    n = len(seen)
+    view.set_cycle(4)  # nothing changed: no new signal for the inspector
+    assert len(seen) == n
+    panel.show_cell(None)
+    assert panel.values["Row"].text() == "–"
