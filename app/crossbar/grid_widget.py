@@ -104,6 +104,7 @@ def _mask_runs(mask: np.ndarray) -> list[tuple[int, int]]:
 class GridWidget(pg.GraphicsLayoutWidget):
     hovered = Signal(object)  # (row, col) or None
     clicked = Signal(object)  # (row, col) or None (a click outside the array)
+    escape_pressed = Signal()  # unpin (a key event, not a shortcut: the window's Esc cancels jobs)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -250,6 +251,13 @@ class GridWidget(pg.GraphicsLayoutWidget):
             return
         p = self.vb.mapSceneToView(ev.scenePos())
         self.clicked.emit(self.view_to_cell(p.x(), p.y()))
+
+    def keyPressEvent(self, ev) -> None:
+        if ev.key() == Qt.Key_Escape:
+            self.escape_pressed.emit()
+            ev.accept()
+            return
+        super().keyPressEvent(ev)
 
     def changeEvent(self, ev) -> None:
         super().changeEvent(ev)

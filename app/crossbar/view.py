@@ -85,7 +85,8 @@ class CrossbarView(QWidget):
     def _connect(self) -> None:
         tb, pb = self.toolbar, self.playback
         tb.mode_chosen.connect(self.set_mode)
-        tb.highlight_chosen.connect(self.panel.set_highlight)
+        tb.highlight_chosen.connect(self.set_highlight)
+        self.grid.escape_pressed.connect(lambda: self.panel.set_pin(None))
         tb.fit_clicked.connect(self.fit)
         tb.compare_toggled.connect(self.set_comparing)
         tb.compare_method_chosen.connect(lambda _m: self._update_compare())
@@ -101,8 +102,7 @@ class CrossbarView(QWidget):
         pb = self.playback
         for key, slot in ((Qt.Key_Space, pb.toggle), (Qt.Key_Left, lambda: pb.step(-1)),
                           (Qt.Key_Right, lambda: pb.step(1)), (Qt.Key_Home, pb.to_start),
-                          (Qt.Key_End, pb.to_end), (Qt.Key_PageDown, pb.skip_tile),
-                          (Qt.Key_Escape, lambda: self.panel.set_pin(None))):
+                          (Qt.Key_End, pb.to_end), (Qt.Key_PageDown, pb.skip_tile)):
             sc = QShortcut(QKeySequence(key), self)
             sc.setContext(Qt.WidgetWithChildrenShortcut)
             sc.activated.connect(slot)
@@ -155,6 +155,11 @@ class CrossbarView(QWidget):
         self.toolbar.set_mode(mode)
         if self.comparing:
             self.compare.set_mode(mode)
+
+    def set_highlight(self, kind: str) -> None:
+        """Outline the cells related to the pinned cell: none, weight, copy or pixel."""
+        self.panel.set_highlight(kind)
+        self.toolbar.highlight.setCurrentIndex(self.toolbar.highlight.findData(kind))
 
     def set_order(self, order: str) -> None:
         self.controls.set_order(order)

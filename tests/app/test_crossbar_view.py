@@ -100,6 +100,9 @@ def test_click_pins_and_the_pin_follows_the_cycles(qtbot, view):
     assert view.panel.current_info().ifm == (2, 5)
     qtbot.mouseClick(view.grid.viewport(), Qt.LeftButton, pos=viewport_pos(view, 22, 29))
     assert view.panel.pin is None
+    view.panel.set_pin((1, 1))
+    qtbot.keyClick(view.grid, Qt.Key_Escape)
+    assert view.panel.pin is None
 
 
 def test_highlights_of_the_pinned_cell(qtbot, view):
@@ -107,7 +110,8 @@ def test_highlights_of_the_pinned_cell(qtbot, view):
     view.set_cycle(4)
     view.panel.set_pin((22, 29))  # W[2, 1, 0, 1], copy 3, IFM pixel (1, 2, 3)
     ref = tile_layout(plan, 0, 0)
-    view.panel.set_highlight("weight")
+    view.set_highlight("weight")
+    assert view.toolbar.highlight.currentData() == "weight"
     cells = {(r, c) for r, c, h, w in view.panel.highlight_rects()}
     want = ref.weight & (ref.oc == 2) & (ref.ic == 1) & (ref.ky == 0) & (ref.kx == 1)
     assert cells == set(zip(*(v.tolist() for v in np.nonzero(want))))
