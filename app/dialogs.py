@@ -1,7 +1,7 @@
 """Every modal question the app asks, in one module (tests replace these functions)."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 
@@ -42,3 +42,10 @@ def error(parent: QWidget, title: str, message: str) -> None:
 
 def info(parent: QWidget, title: str, message: str) -> None:
     QMessageBox.information(parent, title, message)
+
+
+def ask_input_size(parent: QWidget, file_name: str) -> str | None:
+    """An ONNX model without a fixed input size: ask for one (e.g. 224x224)."""
+    text, ok = QInputDialog.getText(parent, "Input size", f"{file_name} does not fix its input size.\n"
+                                    "Image height × width to import it with (e.g. 224x224):", text="224x224")
+    return text if ok and text.strip() else None

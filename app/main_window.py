@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         self.mapping = MappingController(self.runner, self)
         self.sweeps = SweepController(self.runner, self)
         self.design = DesignSpaceController(self.runner, self)
-        self.project = ProjectController(self.workspace, self, recovery_path)
+        self.project = ProjectController(self.workspace, self, self.runner, recovery_path)
         self.commands = Actions(self)
         self.recent_menu = RecentFilesMenu(self)
         self.drop_filter = FileDropFilter(self)

@@ -17,12 +17,18 @@ from engine.formats.project import Project, load_project, save_project
 from engine.network import Network
 
 from app import dialogs, settings
+from app.import_controller import ImportController
 from app.recovery import RecoveryStore
+from app.workers import JobRunner
 from app.workspace import Workspace
 
 RECOVERED_PATH = "project_path"  # in a recovery file's view: the project file it belongs to
 PROJECT_FILTER = FORMATS["project"].file_filter
-ALL_LAYER_FILES = "All layer lists and projects (*.json *.csv)"
+
+
+def all_files_filter() -> str:
+    patterns = sorted({f"*{e}" for f in FORMATS.values() for e in f.extensions})
+    return f"All layer lists, models and projects ({' '.join(patterns)})"
 
 
 class ProjectController(QObject):
@@ -31,7 +37,7 @@ class ProjectController(QObject):
     status = Signal(str)
     loaded = Signal()  # a different project or network is now open
 
-    def __init__(self, workspace: Workspace, parent_widget, recovery_path: Path | None = None):
+    def __init__(self, workspace: Workspace, parent_widget, runner: JobRunner, recovery_path: Path | None = None):
         super().__init__(parent_widget)
         self.ws = workspace
         self.window = parent_widget
@@ -39,6 +45,9 @@ class ProjectController(QObject):
         self.dirty = False
         self.recovery = RecoveryStore(self.recovery_snapshot, self, recovery_path)
         self._loading = False
+        self.importer = ImportController(runner, parent_widget, self)
+        self.importer.imported.connect(self.load_network)
+        self.importer.status.connect(self.status)
         workspace.edited.connect(self._on_edit)
 
     # --- state -----------------------------------------------------------------------
@@ -117,7 +126,7 @@ class ProjectController(QObject):
 
     def open(self, path: str | None = None) -> bool:
         if path is None:
-            path, _ = dialogs.open_file(self.window, "Open project", [PROJECT_FILTER, ALL_LAYER_FILES])
+            path, _ = dialogs.open_file(self.window, "Open project", [PROJECT_FILTER, all_files_filter()])
             if not path:
                 return False
         try:
@@ -134,25 +143,24 @@ class ProjectController(QObject):
         return True
 
     def import_file(self, path: str | None = None) -> bool:
-        """Any layer list (or a project) the engine reads; a bad file changes nothing."""
-        from engine.formats import load_network
-
+        """Any layer list, model or project the engine reads. Layer lists and models are read
+        in the worker (`importer.finished` tells when); a bad file changes nothing."""
         fmt = None
         if path is None:
-            filters = [ALL_LAYER_FILES] + [f.file_filter for f in FORMATS.values()]
-            path, chosen = dialogs.open_file(self.window, "Import a layer list", filters)
+            filters = [all_files_filter()] + [f.file_filter for f in FORMATS.values()]
+            path, chosen = dialogs.open_file(self.window, "Import a layer list or model", filters)
             if not path:
                 return False
             fmt = next((f.name for f in FORMATS.values() if f.file_filter == chosen and f.name != "project"), None)
         try:
             if fmt is None and _is_project(path):
                 return self.open(path)
-            net = load_network(path, fmt)
         except XbarError as e:
             dialogs.error(self.window, "Cannot import", str(e))
             self.status.emit(f"Import failed: {e}")
             return False
-        return self.load_network(net, Path(path).name)
+        self.importer.start(path, fmt)
+        return True
 
     def save(self) -> bool:
         if self.path is None:

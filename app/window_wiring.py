@@ -28,13 +28,14 @@ def _show_result(w, result) -> None:
 
 
 def _busy_changed(w) -> None:
-    busy = w.mapping.slot.busy or w.sweeps.slot.busy
+    busy = w.mapping.slot.busy or w.sweeps.slot.busy or w.project.importer.slot.busy
     w.commands["cancel"].setEnabled(busy)  # a disabled action leaves Esc to editors and dialogs
 
 
 def _cancel_all(w) -> None:
     w.mapping.cancel()
     w.sweeps.cancel()
+    w.project.importer.cancel()
 
 
 def connect_mapping(w) -> None:
@@ -132,6 +133,7 @@ def connect_charts(w) -> None:
     sw = w.sweeps.slot
     sw.busy_changed.connect(lambda b: w.sweep_panel.call("set_busy", b))
     sw.busy_changed.connect(lambda _b: _busy_changed(w))
+    w.project.importer.slot.busy_changed.connect(lambda _b: _busy_changed(w))
     sw.progress.connect(lambda d, t, s: w.sweep_panel.call("set_progress", d, t, s))
     sw.result.connect(lambda r: w.sweep_panel.call("show_result", r))
     w.sweeps.status.connect(w.show_status)

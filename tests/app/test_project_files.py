@@ -65,10 +65,10 @@ def test_import_each_format(qtbot, open_app_window, tmp_path, name):
         path = SAMPLES / name
     expected = load_network(path)
     w = open_app_window("vgg13-paper")
-    with qtbot.waitSignal(w.mapping.result_ready, timeout=10000):  # imported networks map by themselves
-        assert w.project.import_file(str(path))
+    assert w.project.import_file(str(path))  # read in the worker, then mapped by itself
+    qtbot.waitUntil(lambda: w.mapping.result is not None
+                    and w.mapping.result.request.layers == expected.layers, timeout=10000)
     assert w.layer_model.layers() == expected.layers
-    assert w.mapping.result.request.layers == expected.layers
     assert w.results_table.cell_text("Total", "VW-SDK", "cycles")
     origin = w.layer_editor.origin
     assert origin.text().startswith(f"Imported from {path.name}")
@@ -82,7 +82,9 @@ def test_a_bad_import_leaves_the_open_project_alone(qtbot, open_app_window, dial
     bad = tmp_path / "broken.csv"
     bad.write_text("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
                    "Num Filter, Strides,\nconv1, 224, 224, 3, 3, three, 64, 1,\n")
-    assert not w.project.import_file(str(bad))
+    with qtbot.waitSignal(w.project.importer.finished, timeout=5000) as blocker:
+        w.project.import_file(str(bad))
+    assert blocker.args == [False]
     (title, message), = dialog_script.errors
     assert title == "Cannot import" and "broken.csv" in message and "line 2" in message
     assert w.layer_model.raw_rows() == before and w.isWindowModified()
@@ -97,8 +99,34 @@ def test_dropping_a_file_on_the_window_imports_it(qtbot, open_app_window):
     QApplication.sendEvent(w, enter)
     assert enter.isAccepted()
     drop = QDropEvent(QPoint(50, 50).toPointF(), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
-    QApplication.sendEvent(w, drop)
+    with qtbot.waitSignal(w.project.importer.finished, timeout=5000):
+        QApplication.sendEvent(w, drop)
     assert w.layer_model.rowCount() == len(load_network(SAMPLES / "neurosim-NetWork_ResNet18.csv").layers)
+
+
+def test_import_runs_in_the_worker_and_can_ask_for_an_input_size(qtbot, open_app_window, dialog_script,
+                                                                  monkeypatch):
+    from app import import_job
+
+    asked = []
+    monkeypatch.setattr(dialogs, "ask_input_size", lambda parent, name: asked.append(name) or "32x32")
+    real = import_job.import_network
+
+    def needs_size(request, progress=None, should_stop=None):  # an ONNX model with an open input
+        if request.input_size is None:
+            from engine.errors import FormatError
+            raise FormatError(request.path, "node 'conv1': the spatial size of its input 'x' is not "
+                              "fixed; give the input size: input_size=(H, W) in Python")
+        assert request.input_size == (32, 32)
+        net = real(import_job.ImportRequest(request.path), progress, should_stop).network
+        return import_job.ImportResult(request, net)  # results echo their request
+
+    w = open_app_window("vgg13-paper")
+    w.project.importer.slot.fn = needs_size
+    with qtbot.waitSignal(w.project.importer.finished, timeout=5000) as blocker:
+        w.project.import_file(str(SAMPLES / "neurosim-NetWork_ResNet18.csv"))
+    assert blocker.args == [True] and asked == ["neurosim-NetWork_ResNet18.csv"]
+    assert w.layer_model.rowCount() == 21 and not dialog_script.errors
 
 
 def test_unsaved_changes_are_never_dropped_without_asking(qtbot, open_app_window, dialog_script):
@@ -162,3 +190,26 @@ def test_panel_layout_is_remembered(qtbot, open_app_window):
     again.reset_layout()
     assert not again.inspector_dock.isHidden()
     assert again.dockWidgetArea(again.sweep_dock) == Qt.BottomDockWidgetArea
+
+
+def test_onnx_models_import_and_ask_for_an_open_input_size(qtbot, open_app_window, dialog_script,
+                                                           monkeypatch, tmp_path):
+    pytest.importorskip("onnx")
+    from tests.engine.onnx_builders import Graph, resnet_block, save
+
+    w = open_app_window("vgg13-paper")
+    fixed = save(resnet_block().model(), tmp_path / "block.onnx")
+    with qtbot.waitSignal(w.project.importer.finished, timeout=10000) as blocker:
+        w.project.import_file(str(fixed))
+    assert blocker.args == [True], dialog_script.errors
+    assert w.layer_model.layers() == load_network(fixed).layers
+
+    g = Graph(("N", 3, "H", "W"))  # the model leaves its input size open
+    g.conv("conv1", 3, 8, 3, pads=[1, 1, 1, 1])
+    open_size = save(g.model(), tmp_path / "open.onnx")
+    monkeypatch.setattr(dialogs, "ask_input_size", lambda parent, name: "40x30")
+    with qtbot.waitSignal(w.project.importer.finished, timeout=10000) as blocker:
+        w.project.import_file(str(open_size))
+    assert blocker.args == [True], dialog_script.errors
+    layer = w.layer_model.layer(0)
+    assert (layer.in_h, layer.in_w, layer.in_c, layer.out_c) == (40, 30, 3, 8)

@@ -1,0 +1,60 @@
+"""Imports in the worker: progress in the status bar, cancel, an input size asked when needed.
+
+A file that cannot be read changes nothing; the error names the file and line.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from engine.errors import XbarError
+
+from app import dialogs
+from app.import_job import NEEDS_INPUT_SIZE, ImportRequest, import_network
+from app.job_slot import JobSlot
+from app.workers import JobRunner
+
+
+class ImportController(QObject):
+    imported = Signal(object, str)  # Network, what to call it in messages
+    finished = Signal(bool)  # True: a network was read (the project may still refuse to switch)
+    status = Signal(str)
+
+    def __init__(self, runner: JobRunner, window, parent=None):
+        super().__init__(parent)
+        self.window = window
+        self.slot = JobSlot(runner, import_network, self)
+        self.slot.result.connect(self._done)
+        self.slot.failed.connect(self._failed)
+        self.slot.cancelled.connect(lambda: self._end(False, "Import cancelled"))
+        self.slot.progress.connect(lambda d, t, s: self.status.emit(f"Importing: {s} ({d}/{t})"))
+
+    def start(self, path: str, fmt: str | None = None, input_size=None) -> None:
+        self.status.emit(f"Importing {Path(path).name}…")
+        self.slot.start(ImportRequest(str(path), fmt, input_size))
+
+    def cancel(self) -> None:
+        self.slot.cancel()
+
+    def _done(self, result) -> None:
+        self.imported.emit(result.network, Path(result.request.path).name)
+        self.finished.emit(True)
+
+    def _failed(self, message: str) -> None:
+        request = self.slot.request
+        if NEEDS_INPUT_SIZE in message and request is not None and request.input_size is None:
+            text = dialogs.ask_input_size(self.window, Path(request.path).name)
+            if text:
+                from engine.onnx import parse_input_size
+                try:
+                    self.start(request.path, request.fmt, parse_input_size(text))
+                    return
+                except XbarError as e:
+                    message = str(e)
+        dialogs.error(self.window, "Cannot import", message)
+        self._end(False, f"Import failed: {message}")
+
+    def _end(self, ok: bool, text: str) -> None:
+        self.status.emit(text)
+        self.finished.emit(ok)

@@ -1,0 +1,29 @@
+"""Reading a layer list or model file in the worker: big ONNX models take seconds."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.network import Network
+
+NEEDS_INPUT_SIZE = "give the input size"  # how the ONNX importer asks for one (engine.onnx.layers)
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    path: str
+    fmt: str | None = None  # None: the engine detects it from the content
+    input_size: tuple[int, int] | None = None  # ONNX models that leave their input size open
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    request: ImportRequest
+    network: Network
+
+
+def import_network(request: ImportRequest, progress=None, should_stop=None) -> ImportResult:
+    from engine.formats import load_network
+
+    kwargs = {"input_size": request.input_size} if request.input_size else {}
+    net = load_network(request.path, request.fmt, progress=progress, should_stop=should_stop, **kwargs)
+    return ImportResult(request, net)
