@@ -22,6 +22,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--screenshot", metavar="FILE.png",
                    help="start offscreen, map, save a picture of the window, exit")
     p.add_argument("--size", metavar="WxH", help="window size, e.g. 1600x1000")
+    p.add_argument("--self-test", action="store_true",
+                   help="open the window offscreen, map, render, close; exit 0 if all worked")
     return p.parse_args(argv)
 
 
@@ -49,13 +51,18 @@ def _load_inputs(args):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    if args.screenshot:
+    if args.screenshot or args.self_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before the QApplication exists
     try:
         net, array, size = _load_inputs(args)
     except XbarError as e:
         print(f"xbarscope: {e}", file=sys.stderr)
         return 2
+
+    if args.self_test:
+        from app.self_test import run
+
+        return run(net, array)
 
     from app.startup import create_application, open_window, take_screenshot
 

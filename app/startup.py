@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from engine import ArraySpec, __version__
@@ -26,6 +26,9 @@ def create_application() -> QApplication:
     app.setApplicationName(settings.APPLICATION)
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")  # the same look on every desktop, and in screenshots
+    icon = resource_path("icons", "xbarscope.png")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     text_size.apply_points(text_size.current_points(), remember=False)
     qss = resource_path("app", "style.qss")
     if qss.is_file():

@@ -45,3 +45,9 @@ def test_bad_array_and_size_fail_in_words(tmp_path):
     assert done.returncode == 2 and "is not ROWSxCOLS" in done.stderr
     done = run_app(tmp_path, "--screenshot", str(tmp_path / "x.png"), "--size", "10x10")
     assert done.returncode == 2 and "--size" in done.stderr
+
+
+def test_self_test_passes_from_source(tmp_path):
+    done = run_app(tmp_path, "--self-test")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().endswith("xbarscope self-test passed")
