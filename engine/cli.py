@@ -14,10 +14,11 @@ from dataclasses import replace
 import numpy as np
 
 from . import __version__
-from .batch import MapRequest, SweepRequest, map_network, sweep
+from .batch import SweepRequest, sweep
 from .errors import XbarError
 from .layers import ArraySpec, ConvLayer, parse_array_size
 from .energy import EnergyModel
+from .compress.cli_options import add_arguments as add_compress_args, map_layers, options_from_args, plans_for
 from .methods import DEFAULT_METHODS, DESCRIPTIONS, METHODS, parse_methods
 from .plan import Plan
 from .simulate import verify
@@ -53,11 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     m = sub.add_parser("map", help="cycles, windows, tiles and utilization per layer and method")
     _network_args(m)
+    add_compress_args(m)
     m.add_argument("--format", choices=("table", "json", "csv"), default="table")
     _energy_args(m)
     v = sub.add_parser("verify", help="functional proof: the mapped crossbar equals a direct convolution")
     _network_args(v)
-    v.add_argument("--seed", type=int, default=0, help="seed of the random weights and inputs")
+    v.add_argument("--seed", type=int, default=0,
+                   help="seed of the random weights and inputs (and of pairs' --assign random)")
+    add_compress_args(v, seed=False)
     v.add_argument("--max-pw", type=int, default=3,
                    help="verify large layers on an IFM cropped to this many PW positions per axis")
     v.add_argument("--weights", choices=("auto", "model", "random"), default="auto",
@@ -281,10 +285,11 @@ def _model_weights(net, layer: ConvLayer, array: ArraySpec, out):
     return q.values
 
 
-def run_verify(net, array, methods, seed: int, max_pw: int, out, weights: str = "auto") -> bool:
+def run_verify(net, array, methods, seed: int, max_pw: int, out, weights: str = "auto",
+               options: dict | None = None) -> bool:
     """Verify every layer and method; `weights` "model" (or "auto" on a network that has
-    weights) proves the layout with the model's own weights quantized to the array's bits."""
-    from .batch import map_one
+    weights) proves the layout with the model's own weights quantized to the array's bits.
+    `options`: method option values by name (compression-aware methods)."""
     from .weights import verify_weights
 
     if weights == "model" and net.weights is None:
@@ -296,7 +301,8 @@ def run_verify(net, array, methods, seed: int, max_pw: int, out, weights: str = 
     ok_all = True
     rng = np.random.default_rng(seed)
     width = max((len(m) for m in methods), default=8)
-    for layer in net.layers:
+    plans = {m: plans_for(net.layers, array, m, options or {}) for m in methods}  # vwc-sdk sees the chain
+    for i, layer in enumerate(net.layers):
         w = _model_weights(net, layer, array, out) if use_model else None
         if w is None:
             def check(L, A, P):
@@ -305,7 +311,7 @@ def run_verify(net, array, methods, seed: int, max_pw: int, out, weights: str = 
             def check(L, A, P, w=w):
                 return verify_weights(L, A, P, w, rng)
         for m in methods:
-            plan = map_one(layer, array, m)
+            plan = plans[m][i]
             ok, note = _verify_plan(plan, array, max_pw, check)
             ok_all &= ok
             print(f"{'OK ' if ok else 'MISMATCH'}  {layer.name:<24} {m:<{width}} {plan.cycles:>12,} cycles{note}", file=out)
@@ -336,7 +342,7 @@ def main(argv=None) -> int:
         net, array, methods = _load(args)
         if args.command == "map":
             energy = EnergyModel(args.e_adc, args.e_dac, args.e_mac)
-            result = map_network(MapRequest(tuple(net.layers), array, methods))
+            result = map_layers(net.layers, array, methods, options_from_args(args, net))
             if args.format == "json":
                 print(json.dumps(map_json(result, array, energy), indent=2))
             elif args.format == "csv":
@@ -344,7 +350,8 @@ def main(argv=None) -> int:
             else:
                 print(map_table(result, array, net.name, energy))
             return 0
-        return 0 if run_verify(net, array, methods, args.seed, args.max_pw, sys.stdout, args.weights) else 1
+        return 0 if run_verify(net, array, methods, args.seed, args.max_pw, sys.stdout, args.weights,
+                                options_from_args(args, net)) else 1
     except XbarError as e:
         print(f"xbarscope-cli: error: {e}", file=sys.stderr)
         return 2

@@ -96,6 +96,8 @@ def _single(plan: Plan, layer, oy: int = 0, ox: int = 0) -> Conversions:
 
 def conversions(plan: Plan) -> Conversions:
     """ADC and DAC conversions and MACs of the whole schedule of `plan`."""
+    if plan.compression is not None:  # kept rows, kept weights and compensatory cells only
+        return plan.compression.conversions(plan)
     if not plan.regions:
         return _single(plan, plan.layer)
     total = Conversions(0, 0, 0)

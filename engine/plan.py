@@ -7,12 +7,20 @@ A plan may be made of several regions (edge-aware tiling): each region covers a
 rectangle of the OFM and is itself a plan for that rectangle, mapped as a layer of its
 own (`region_layer`). The top-level figures then sum over the regions; `nh`, `nw`,
 `ict`, ... describe the first (bulk) region.
+
+A plan may carry a `compression` (engine.compress): the rows of its PW that stay, the
+weights each kernel copy keeps and how the kept rows are repacked; `ar` then counts the
+repacked row tiles and the utilizations count the cells the compressed layer really uses.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from .layers import ArraySpec, ConvLayer, ceil_div
+
+if TYPE_CHECKING:
+    from .compress.model import Compression
 
 SPLITS = ("flat", "channel")
 
@@ -75,6 +83,7 @@ class Plan:
     col_split: str
     what_if: bool = False  # a candidate the user picked, not the method's optimum
     regions: tuple[Region, ...] = ()  # edge-aware plans: the regions, in schedule order
+    compression: Compression | None = None  # compression-aware methods (engine.compress)
 
     @property
     def parts(self) -> tuple["Plan", ...]:
@@ -129,12 +138,16 @@ class Plan:
     @property
     def weight_utilization(self) -> float:
         g, cpw = self.group, self.array.cells_per_weight
+        if self.compression is not None:
+            return self.compression.weight_cells(self) * cpw / self._cells_used
         copies = sum(p.copies for p in self.parts)
         return copies * g.k_h * g.k_w * g.in_c * g.out_c * cpw / self._cells_used
 
     @property
     def block_occupancy(self) -> float:
         g, cpw = self.group, self.array.cells_per_weight
+        if self.compression is not None:
+            return self.compression.block_cells(self) * cpw / self._cells_used
         block = sum(p.pix_h * p.pix_w * p.copies for p in self.parts)
         return block * g.in_c * g.out_c * cpw / self._cells_used
 
@@ -142,10 +155,14 @@ class Plan:
     def mac_utilization(self) -> float:
         g, a = self.group, self.array
         useful = g.out_h * g.out_w * g.k_h * g.k_w * g.in_c * g.out_c * a.cells_per_weight
+        if self.compression is not None:  # the products of the weights the compressed layer keeps
+            useful = self.compression.useful_macs(self) * a.cells_per_weight
         return useful / (a.rows * a.cols * self.cycles_per_group)
 
     @property
     def lower_bound(self) -> int:
+        if self.compression is not None:  # the bound of the compressed layer (fewer products)
+            return self.compression.lower_bound(self)
         return lower_bound(self.layer, self.array)
 
     @property
@@ -155,6 +172,8 @@ class Plan:
     @property
     def rows_used(self) -> int:
         """Rows of the unrolled input vector (all row tiles together)."""
+        if self.compression is not None:
+            return self.compression.rows_present
         return self.pix_h * self.pix_w * self.group.in_c
 
     def conversions(self):
@@ -190,4 +209,5 @@ class Plan:
             **({"regions": [{"origin": [r.oy, r.ox], "size": [r.h, r.w], "windows": [r.plan.nh, r.plan.nw],
                              "ar_cycles": r.plan.ar, "ac_cycles": r.plan.ac, "cycles": r.plan.cycles}
                             for r in self.regions]} if self.regions else {}),
+            **(self.compression.to_dict(self) if self.compression is not None else {}),
         }

@@ -142,6 +142,10 @@ class Schedule:
         p = self.plan
         oc = np.asarray(oc)
         g, o = oc // p.group.out_c, oc % p.group.out_c
+        n_oc, removed = p.group.out_c, None
+        if p.compression is not None:  # columns hold the kept output channels only
+            n_oc, o = p.compression.n_out_present(p), p.compression.oc_local(o)
+            removed, o = (o < 0)[..., None, None], np.maximum(o, 0)
         oy = np.arange(p.layer.out_h)[:, None]
         ox = np.arange(p.layer.out_w)[None, :]
         py, wy = oy // p.nh, oy % p.nh
@@ -149,11 +153,14 @@ class Schedule:
         k = wy * p.nw + wx
         o = o[..., None, None]
         if p.col_split == "flat":
-            b = (k * p.group.out_c + o) // p.array.logical_cols
+            b = (k * n_oc + o) // p.array.logical_cols
         else:
             b = o // p.oct + 0 * k
         g = g[..., None, None]
-        return self.index(g, b, 0, py, px), self.index(g, b, p.ar - 1, py, px)
+        first, last = self.index(g, b, 0, py, px), self.index(g, b, p.ar - 1, py, px)
+        if removed is not None:  # a removed channel is never computed: "after the last cycle"
+            first, last = np.where(removed, self.total, first), np.where(removed, self.total, last)
+        return first, last
 
     def ofm_state(self, t: int, oc: int) -> np.ndarray:
         """(OH, OW) uint8 for output channel `oc` after cycle t: 0 not started, 1 partial, 2 complete."""
@@ -194,7 +201,10 @@ class Schedule:
 
     @property
     def outputs_total(self) -> int:
-        return self.plan.layer.out_c * self.plan.layer.out_h * self.plan.layer.out_w
+        """OFM values the schedule computes (a compressed plan may drop output channels)."""
+        p = self.plan
+        n_oc = p.layer.out_c if p.compression is None else p.compression.n_out_present(p) * p.layer.groups
+        return n_oc * p.layer.out_h * p.layer.out_w
 
     def next_tile_change(self, t: int) -> int:
         """First cycle after t whose array configuration (group, a, b) differs; total if none."""

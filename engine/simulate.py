@@ -4,6 +4,10 @@
 weights), drives every cycle's input vector through it (`y = x @ G`; the cycles of one
 tile are stacked into one matrix product), recombines bit slices by shift-and-add and
 accumulates partial sums into the OFM. It must equal `direct_conv` exactly.
+
+A compressed plan (engine.compress) computes a pruned layer: `expected_output` gives its
+reference (a direct convolution with the masked weights; compensatory weights `extra`
+added on the PW grid), and `verify` compares against it.
 """
 from __future__ import annotations
 
@@ -85,14 +89,21 @@ def _check_shapes(layer: ConvLayer, x: np.ndarray, w: np.ndarray) -> None:
         raise XbarError(f"layer '{layer.name}': weight shape {w.shape}, expected {want}")
 
 
-def tile_matrix(layout: TileLayout, w: np.ndarray, group: int) -> np.ndarray:
-    """The tile's conductance matrix G (rows x cols) of bit-slice values, int64."""
+def tile_matrix(layout: TileLayout, w: np.ndarray, group: int, extra: np.ndarray | None = None) -> np.ndarray:
+    """The tile's conductance matrix G (rows x cols) of bit-slice values, int64.
+
+    `extra` (copies, OC, IC/g, Ph, Pw): values of compensatory cells (zero when None)."""
     p = layout.plan
     g_mat = np.zeros((p.array.rows, p.array.cols), dtype=np.int64)
-    r, c = np.nonzero(layout.weight)
+    r, c = np.nonzero(layout.kernel)
     oc = group * p.group.out_c + layout.cols.oc[c]
     wv = w[oc, layout.rows.c[r], layout.ky[r, c], layout.kx[r, c]]
     g_mat[r, c] = slice_values(wv, layout.cols.bit[c], p.array)
+    if extra is not None:
+        r, c = np.nonzero(layout.extra)
+        ev = extra[layout.cols.copy[c], group * p.group.out_c + layout.cols.oc[c], layout.rows.c[r],
+                   layout.rows.y[r], layout.rows.x[r]]
+        g_mat[r, c] = slice_values(ev, layout.cols.bit[c], p.array)
     return g_mat
 
 
@@ -118,28 +129,48 @@ class _Tile:
         # Zero cells of the block read any valid weight and are masked out afterwards.
         self.w_ky, self.w_kx = np.clip(ky, 0, p.layer.k_h - 1), np.clip(kx, 0, p.layer.k_w - 1)
         self.w_oc, self.w_bit = cv.oc[self.phys], cv.bit[self.phys]
+        self.extra, self.w_copy = None, k
+        if p.compression is not None and p.compression.changes_cells:  # pruned weights out, extra ones in
+            self.inside, extra = p.compression.cell_masks(
+                self.row_c[:, None], self.row_y[:, None], self.row_x[:, None], k[None, :], self.w_oc[None, :],
+                ky, kx, self.inside)
+            self.extra = extra if extra.any() else None
         kv = cv.copy[self.v * cpw]
         self.v_oc, self.v_wy, self.v_wx = cv.oc[self.v * cpw], kv // p.nw, kv % p.nw
 
-    def matrices(self, w: np.ndarray, groups: np.ndarray, ocg: int, array: ArraySpec) -> np.ndarray:
+    def matrices(self, w: np.ndarray, groups: np.ndarray, ocg: int, array: ArraySpec,
+                 extra: np.ndarray | None = None) -> np.ndarray:
         """G sub-blocks of several groups: (len(groups), used rows, used columns)."""
         oc = groups[:, None, None] * ocg + self.w_oc[None, None, :]
         wv = w[oc, self.row_c[None, :, None], self.w_ky[None], self.w_kx[None]]
-        return np.where(self.inside[None], slice_values(wv, self.w_bit[None, None, :], array), 0)
+        g = np.where(self.inside[None], slice_values(wv, self.w_bit[None, None, :], array), 0)
+        if self.extra is not None and extra is not None:
+            ev = extra[self.w_copy[None, None, :], oc, self.row_c[None, :, None], self.row_y[None, :, None],
+                       self.row_x[None, :, None]]
+            g = np.where(self.extra[None], slice_values(ev, self.w_bit[None, None, :], array), g)
+        return g
 
 
 def simulate(layer: ConvLayer, array: ArraySpec, plan: Plan, x: np.ndarray, w: np.ndarray,
-             should_stop=None) -> np.ndarray:
+             should_stop=None, extra: np.ndarray | None = None) -> np.ndarray:
     """Run every cycle of `plan` on input `x` (IC, H, W) with integer weights `w`; return the OFM.
 
     The cycles of one tile (all PW positions, and all groups of a grouped layer, which share
     the layout) are stacked into one batched matrix product; each product row is one cycle.
+    `extra` (copies, OC, IC/g, Ph, Pw): integer values of a compressed plan's compensatory
+    cells (KERNTROL-C); None leaves those cells at zero.
     """
     x, w = np.asarray(x), np.asarray(w)
     _check_shapes(layer, x, w)
     check_weights(w, array)
     if plan.layer != layer or plan.array != array:
         raise XbarError(f"layer '{layer.name}': the plan was made for another layer or array")
+    if extra is not None:
+        extra = np.asarray(extra)
+        want = (plan.copies, layer.out_c, layer.group_in_c, plan.pix_h, plan.pix_w)
+        if extra.shape != want:
+            raise XbarError(f"layer '{layer.name}': extra weights of shape {extra.shape}, expected {want}")
+        check_weights(extra, array)
     if plan.regions:
         return _simulate_regions(layer, array, plan, x, w, should_stop)
     L, p = layer, plan
@@ -165,7 +196,7 @@ def simulate(layer: ConvLayer, array: ArraySpec, plan: Plan, x: np.ndarray, w: n
             for g0 in range(0, L.groups, g_step):
                 check_cancel(should_stop)
                 gs = np.arange(g0, min(L.groups, g0 + g_step))
-                gm = t.matrices(w, gs, ocg, array)
+                gm = t.matrices(w, gs, ocg, array, extra)
                 rc = gs[:, None, None] * icg + t.row_c[None, None, :]
                 vo = gs[:, None, None] * ocg + t.v_oc[None, None, :]
                 step = max(1, _CHUNK // (len(gs) * nr))
@@ -212,12 +243,30 @@ def random_operands(layer: ConvLayer, array: ArraySpec, rng: np.random.Generator
     return x, w
 
 
+def expected_output(layer: ConvLayer, plan: Plan, x: np.ndarray, w: np.ndarray,
+                    extra: np.ndarray | None = None) -> np.ndarray:
+    """The OFM a plan must compute: a direct convolution, or for a compressed plan the
+    reference of its pruned layer (engine.compress.reference.reference_conv)."""
+    if plan.compression is None:
+        return direct_conv(layer, x, w)
+    from .compress.reference import reference_conv
+
+    return reference_conv(layer, plan, x, w, extra)
+
+
 def verify(layer: ConvLayer, array: ArraySpec, plan: Plan, rng=None, should_stop=None) -> bool:
-    """Functional proof with random operands: simulate == direct convolution."""
+    """Functional proof with random operands: simulate == direct convolution (for a
+    compressed plan: its pruned layer's reference, with random compensatory weights)."""
     rng = np.random.default_rng(0) if rng is None else rng
     x, w = random_operands(layer, array, rng)
-    return bool(np.array_equal(simulate(layer, array, plan, x, w, should_stop), direct_conv(layer, x, w)))
+    extra = None
+    if plan.compression is not None and plan.compression.extra is not None:
+        from .compress.reference import random_extra
+
+        extra = random_extra(layer, array, plan, rng)
+    out = simulate(layer, array, plan, x, w, should_stop, extra)
+    return bool(np.array_equal(out, expected_output(layer, plan, x, w, extra)))
 
 
-__all__ = ["bit_slices", "direct_conv", "random_operands", "simulate", "tile_matrix",
+__all__ = ["bit_slices", "direct_conv", "expected_output", "random_operands", "simulate", "tile_matrix",
            "verify", "weight_range"]
