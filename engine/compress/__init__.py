@@ -9,21 +9,22 @@ one object, so the functional proof covers the repacking.
 Methods (registered in engine.methods): `vwc-sdk` (VwcOptions; `prune_network` for a
 layer list), `pairs` (PairsOptions), `kerntrol` (KerntrolOptions). `pairs_plan` and
 `kerntrol_plan` compress any single-region base plan; `candidate_plan` gives a method's
-what-if plan at a PW the user picks.
+what-if plan at a PW the user picks, `compressed_grid` the figures of every PW candidate.
 For views: see engine.compress.views.
 """
 from .candidates import base_candidate, candidate_plan
+from .grid import compressed_grid
 from .kerntrol import KerntrolOptions, coverage, kerntrol_plan, omitted_pixels, row_utilization
 from .model import Compression, attach, copy_windows, footprints, place_kernels
 from .pairs import PairsOptions, pairs_plan
 from .patterns import ASSIGN_RULES, PATTERN_SETS, parse_patterns, pattern_masks
 from .reference import random_extra, reference_conv
-from .views import RowFate, dense_plan, kernel_masks, row_fate, row_slots
+from .views import CellTables, RowFate, cell_tables, dense_plan, kernel_masks, row_fate, row_slots
 from .vwc_sdk import VwcOptions, chain_links, prune_network, vwc_layer
 
 __all__ = [
-    "ASSIGN_RULES", "Compression", "KerntrolOptions", "PATTERN_SETS", "PairsOptions", "RowFate", "VwcOptions",
-    "attach", "base_candidate", "candidate_plan", "chain_links", "copy_windows", "coverage", "dense_plan", "footprints", "kernel_masks",
+    "ASSIGN_RULES", "CellTables", "Compression", "KerntrolOptions", "PATTERN_SETS", "PairsOptions", "RowFate", "VwcOptions",
+    "attach", "base_candidate", "candidate_plan", "cell_tables", "chain_links", "compressed_grid", "copy_windows", "coverage", "dense_plan", "footprints", "kernel_masks",
     "kerntrol_plan", "omitted_pixels", "pairs_plan", "parse_patterns", "pattern_masks", "place_kernels",
     "prune_network", "random_extra", "reference_conv", "row_fate", "row_slots", "row_utilization", "vwc_layer",
 ]

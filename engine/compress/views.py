@@ -7,7 +7,8 @@
 - where each dense row went: `row_fate(plan, a)`; where each (channel, PW pixel) went:
   `row_slots(plan)`;
 - each channel's pattern / each copy's kernel shape: `kernel_masks(plan)`;
-- the PW row-utilization map (KERNTROL): `row_utilization(plan)`, `omitted_pixels`.
+- the PW row-utilization map (KERNTROL): `row_utilization(plan)`, `omitted_pixels`;
+- cell codes of a whole tile by two gathers (large arrays): `cell_tables(plan)`.
 """
 from __future__ import annotations
 
@@ -83,3 +84,53 @@ def kernel_masks(plan: Plan) -> np.ndarray:
     comp, L = _comp(plan), plan.layer
     return np.broadcast_to(comp.weight_keep, (plan.copies, plan.group.in_c, L.k_h, L.k_w))
 
+
+
+@dataclass(frozen=True)
+class CellTables:
+    """Cell codes of a compressed plan by (channel class, PW pixel, copy), for drawing big
+    tiles with two gathers (as app.crossbar.tile does for dense plans):
+
+        code = codes[channel_class[rows.c], rows.y * Pw + rows.x, cols.copy]
+
+    for used rows and columns gives TileLayout.copy: the copy index for a kernel weight,
+    ZERO, PRUNED or EXTRA. In the dense view a column whose `cols.kept` is False (an output
+    channel removed) holds no weight: its kernel cells are PRUNED, its EXTRA cells ZERO."""
+
+    channel_class: np.ndarray  # (IC,) int: channels with the same masks share a class
+    codes: np.ndarray  # (classes, Ph*Pw, copies) int32
+
+
+def cell_tables(plan: Plan) -> CellTables:
+    from ..layout import EXTRA, PRUNED, ZERO
+    from .model import footprints
+
+    comp, L = _comp(plan), plan.layer
+    ic, pp = plan.group.in_c, plan.pix_h * plan.pix_w
+    wk = comp.weight_keep
+    ex = comp.extra
+    per_channel = wk.shape[1] > 1 or (ex is not None and ex.shape[1] > 1)
+    if per_channel:  # classes of channels with identical masks (PAIRS: one per pattern used)
+        wkb = np.broadcast_to(wk, (wk.shape[0], ic) + wk.shape[2:]).transpose(1, 0, 2, 3).reshape(ic, -1)
+        feats = [wkb] if ex is None else [wkb, np.broadcast_to(ex, (ex.shape[0], ic) + ex.shape[2:])
+                                          .transpose(1, 0, 2, 3).reshape(ic, -1)]
+        _, first, cls = np.unique(np.concatenate(feats, axis=1), axis=0, return_index=True, return_inverse=True)
+        reps, cls = first, cls.ravel()
+    else:
+        reps, cls = np.zeros(1, dtype=np.int64), np.zeros(ic, dtype=np.int64)
+    k = np.arange(plan.copies)
+    pix = np.arange(pp)
+    ky = (pix // plan.pix_w)[:, None] - (k // plan.nw * L.stride_h)[None, :]
+    kx = (pix % plan.pix_w)[:, None] - (k % plan.nw * L.stride_w)[None, :]
+    inside = footprints(plan).reshape(plan.copies, pp).T  # (pp, copies)
+    codes = np.empty((len(reps), pp, plan.copies), dtype=np.int32)
+    for i, c in enumerate(reps):
+        c = int(c)
+        keep = inside & comp.weight_keep[np.minimum(k, wk.shape[0] - 1)[None, :], min(c, wk.shape[1] - 1),
+                                         np.clip(ky, 0, L.k_h - 1), np.clip(kx, 0, L.k_w - 1)]
+        out = np.where(inside, PRUNED, ZERO)
+        if ex is not None:
+            e = ex[np.minimum(k, ex.shape[0] - 1), min(c, ex.shape[1] - 1)].reshape(plan.copies, pp).T
+            out = np.where(e & ~inside, EXTRA, out)
+        codes[i] = np.where(keep, k[None, :], out)
+    return CellTables(cls.astype(np.int64), codes)

@@ -249,3 +249,27 @@ def test_compression_never_costs_cycles(layer, array, method, base, t):
     assert p.cycles <= b.cycles and p.ar <= b.ar and p.ac == b.ac
     assert p.compression.kept_rows + p.compression.rows_skipped == b.rows_used
     assert p.lower_bound <= p.cycles and 0 < p.weight_utilization <= p.block_occupancy <= 1 + 1e-12
+
+
+@settings(max_examples=80, deadline=None)
+@given(small_layers, small_arrays, st.sampled_from(range(5)), st.data())
+def test_compressed_grid_matches_candidate_plans(layer, array, which, data):
+    from engine.compress.grid import compressed_grid
+
+    method, opts = [("pairs", {}), ("pairs", {"base": "vw-sdk", "assign": "round-robin", "pattern_set": "edge6"}),
+                    ("kerntrol", {"threshold": 0.25}), ("kerntrol", {"threshold": 0.5, "base": "vw-sdk"}),
+                    ("vwc-sdk", {"max_prune": 0.5})][which]
+    g = layer.per_group()
+    nh = np.arange(1, g.out_h + 1)[:, None]
+    nw = np.arange(1, g.out_w + 1)[None, :]
+    grid = compressed_grid(layer, array, method, nh, nw, **opts)
+    assert grid["cycles"].shape == (g.out_h, g.out_w)
+    for _ in range(6):
+        i, j = data.draw(st.integers(0, g.out_h - 1)), data.draw(st.integers(0, g.out_w - 1))
+        if not grid["valid"][i, j]:
+            with pytest.raises(XbarError):
+                candidate_plan(layer, array, method, i + 1, j + 1, **opts)
+            continue
+        p = candidate_plan(layer, array, method, i + 1, j + 1, **opts)
+        got = tuple(int(grid[k][i, j]) for k in ("cycles", "ar", "ac", "ict", "rows_after"))
+        assert got == (p.cycles_per_group, p.ar, p.ac, p.ict, p.compression.kept_rows)

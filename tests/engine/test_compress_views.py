@@ -115,3 +115,23 @@ def test_cli_verify_compressed(capsys):
     code, out, _ = run(capsys, "verify", "--network", "cnn8-svhn", "--methods", "pairs,kerntrol,vwc-sdk",
                        "--variant", "compensatory", "--threshold", "0.3", "--base", "vw-sdk")
     assert code == 0 and out.count("OK ") == 3 * 7 and "MISMATCH" not in out
+
+
+@pytest.mark.parametrize("method,opts", [("pairs", {"assign": "random", "seed": 2}),
+                                         ("kerntrol", {"threshold": 0.3, "variant": "compensatory"}),
+                                         ("vwc-sdk", {"max_prune": 0.5}), ("pairs", {"pattern_set": "corner8"})])
+@pytest.mark.parametrize("dense", [False, True])
+def test_cell_tables_reproduce_the_layout(method, opts, dense):
+    from engine.compress.views import cell_tables
+
+    layer, array = ConvLayer("t", 9, 9, 11, 6, 3, 3, 1, 1, 1, 1), ArraySpec(64, 96, 1, 2)
+    plan = map_layer(layer, array, method, **opts)
+    plan = dense_plan(plan) if dense else plan
+    t = cell_tables(plan)
+    for a in range(plan.ar):
+        lay = tile_layout(plan, a)
+        rows, cols = lay.rows.used, lay.cols.used
+        got = np.take_along_axis(t.codes[t.channel_class[lay.rows.c[rows]]],
+                                 (lay.rows.y * plan.pix_w + lay.rows.x)[rows][:, None, None], axis=1)[:, 0]
+        got = got[:, lay.cols.copy[cols]]
+        assert (got == lay.copy[np.ix_(rows, cols)]).all()
