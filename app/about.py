@@ -20,7 +20,12 @@ def about_text() -> str:
             "<p>How CNN layers map onto processing-in-memory crossbar arrays, and what each "
             "mapping (im2col, SDK, VW-SDK) costs in computing cycles.</p>"
             f"<p style='color:#555'>Python {sys.version.split()[0]} · Qt {qVersion()} · "
-            f"PySide6 {PySide6.__version__} · pyqtgraph {pg}</p>")
+            f"PySide6 {PySide6.__version__} · pyqtgraph {pg} · {_how_installed()}</p>")
+
+
+def _how_installed() -> str:
+    """For bug reports: the PyInstaller bundle, or Python with the package."""
+    return "desktop bundle" if getattr(sys, "frozen", False) else "Python package"
 
 
 def show_about(parent) -> None:

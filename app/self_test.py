@@ -2,7 +2,8 @@
 
 Offscreen unless QT_QPA_PLATFORM says otherwise: opens the main window on a preset, maps it
 through the worker, renders the crossbar view (and one playback step when the view has
-playback), grabs the window, closes it, exits 0 and prints what it did. Any failure prints
+playback), grabs the window, writes a small GIF (the export's encoder) and says whether MP4
+export finds an ffmpeg, closes the window, exits 0 and prints what it did. Any failure prints
 one line, `xbarscope self-test failed: <step>: <reason>`, on stderr and exits 1.
 """
 from __future__ import annotations
@@ -138,6 +139,29 @@ def _check_window(app, steps: _Steps, window, net) -> None:
     steps.current = "window picture"
     w, h, colours = _render(window)
     steps.done(f"rendered {w}x{h} px, {colours} colours")
+
+    steps.current = "exports"
+    steps.done(_exports())
+
+
+def _exports() -> str:
+    """GIF export must work (Pillow); MP4 needs an ffmpeg, which the bundle may leave to the system."""
+    import io
+
+    from PIL import Image, __version__ as pillow
+
+    frames = [Image.new("P", (4, 4), i) for i in range(2)]
+    buf = io.BytesIO()
+    frames[0].save(buf, format="GIF", save_all=True, append_images=frames[1:], duration=50)
+    if not buf.getvalue().startswith(b"GIF89a"):
+        raise SelfTestError("Pillow wrote no GIF")
+    try:
+        import imageio_ffmpeg
+
+        mp4 = f"MP4 with {imageio_ffmpeg.get_ffmpeg_exe()}"
+    except (ImportError, RuntimeError):
+        mp4 = "MP4 unavailable (no ffmpeg: install one, e.g. apt-get install ffmpeg)"
+    return f"GIF (Pillow {pillow}); {mp4}"
 
 
 def _render(widget) -> tuple[int, int, int]:

@@ -70,7 +70,7 @@ def test_self_test_maps_a_preset_and_renders_the_crossbar(bundle, tmp_path):
     out = proc.stdout
     assert f"XbarScope {__version__}" in out and "frozen bundle" in out
     assert f"resources: {bundle / '_internal' / 'resources'}" in out  # found inside the bundle
-    for step in ("window:", "mapping: vgg13-paper", "crossbar view:", "window picture:"):
+    for step in ("window:", "mapping: vgg13-paper", "crossbar view:", "window picture:", "exports: GIF"):
         assert step in out, f"no '{step}' line in:\n{out}"
     assert out.rstrip().endswith("xbarscope self-test passed")
 
