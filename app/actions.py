@@ -19,6 +19,13 @@ SPECS = {
     "bigger_text": ("&Larger Text", QKeySequence.ZoomIn, "Larger text, e.g. for a projector (Ctrl++)"),
     "smaller_text": ("&Smaller Text", QKeySequence.ZoomOut, "Smaller text (Ctrl+-)"),
     "reset_layout": ("Reset &Panel Layout", None, "Put every panel back where it started"),
+    "presentation": ("&Presentation Mode", "F11", "Full screen for a talk: the crossbar grid, the IFM and playback (F11)"),
+    "export_png": ("Crossbar View as &PNG…", None, "Save the crossbar grid with its rulers and legend as a picture"),
+    "export_svg": ("Crossbar View as &SVG…", None, "Save the crossbar grid as a drawing"),
+    "export_gif": ("Playback as &GIF…", None, "Save a range of cycles as an animated GIF (runs in the background)"),
+    "export_mp4": ("Playback as &MP4…", None, "Save a range of cycles as a video (runs in the background)"),
+    "export_csv_cells": ("Cell Map as &CSV…", None, "Save what every cell of the current tile holds, one row per cell"),
+    "export_json_cells": ("Cell Map as &JSON…", None, "Save the current tile's rows, columns and weight cells"),
     "about": ("&About XbarScope", None, "Version and credits"),
 }
 

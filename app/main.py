@@ -22,6 +22,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--screenshot", metavar="FILE.png",
                    help="start offscreen, map, save a picture of the window, exit")
     p.add_argument("--size", metavar="WxH", help="window size, e.g. 1600x1000")
+    shot = p.add_argument_group("crossbar state for --screenshot")
+    shot.add_argument("--layer", type=int, metavar="I", help="layer to show (1-based; default 1)")
+    shot.add_argument("--method", metavar="M", help="method whose plan to show (default vw-sdk)")
+    shot.add_argument("--cycle", type=int, metavar="T", help="cycle to show (0-based)")
+    shot.add_argument("--color-mode", metavar="MODE",
+                      help="copy, ic, oc, element, bit or weight (weight needs an imported model)")
+    shot.add_argument("--zoom", metavar="ROW,COL,SIZE", help="show SIZE x SIZE cells from cell (ROW, COL)")
     p.add_argument("--self-test", action="store_true",
                    help="open the window offscreen, map, render, close; exit 0 if all worked")
     return p.parse_args(argv)
@@ -49,12 +56,33 @@ def _load_inputs(args):
     return net, array, _size(args.size)
 
 
+def _crossbar_state(args) -> dict | None:
+    """The --layer/--method/--cycle/--color-mode/--zoom request, checked before any window exists."""
+    from app.crossbar.screenshot import check_mode, parse_zoom
+    from engine.methods import get
+
+    if args.method:
+        get(args.method)  # an unknown method fails here, in words
+    if args.layer is not None and args.layer < 1:
+        raise XbarError(f"--layer {args.layer}: layers are numbered from 1")
+    if args.cycle is not None and args.cycle < 0:
+        raise XbarError(f"--cycle {args.cycle}: cycles are numbered from 0")
+    state = {"layer": args.layer, "method": args.method, "cycle": args.cycle,
+             "mode": check_mode(args.color_mode), "zoom": parse_zoom(args.zoom)}
+    if all(v is None for v in state.values()):
+        return None
+    if not args.screenshot:
+        raise XbarError("--layer, --method, --cycle, --color-mode and --zoom go with --screenshot")
+    return state
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     if args.screenshot or args.self_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before the QApplication exists
     try:
         net, array, size = _load_inputs(args)
+        crossbar = _crossbar_state(args)
     except XbarError as e:
         print(f"xbarscope: {e}", file=sys.stderr)
         return 2
@@ -69,7 +97,7 @@ def main(argv=None) -> int:
     app = create_application()
     window = open_window(net, array, size, ephemeral=bool(args.screenshot))
     if args.screenshot:
-        return take_screenshot(app, window, args.screenshot)
+        return take_screenshot(app, window, args.screenshot, crossbar)
     return app.exec()
 
 

@@ -1,6 +1,6 @@
 """The main window: creates the widgets and controllers and connects them. Nothing else.
 
-Layout: network and array editors docked left, crossbar view (placeholder) in the centre
+Layout: network and array editors docked left, crossbar view in the centre
 under the network totals, inspector and design space right, results, comparison and
 sweep charts at the bottom. Docks can be rearranged; the layout is kept in QSettings.
 """
@@ -32,7 +32,7 @@ from app.widgets.results_table import ResultsTable
 from app.widgets.run_bar import RunBar
 from app.workers import JobRunner
 from app.workspace import Workspace
-from app.window_wiring import connect_charts, connect_mapping, connect_selection
+from app.window_wiring import CROSSBAR_EXPORTS, connect_charts, connect_crossbar, connect_mapping, connect_selection
 
 
 class MainWindow(QMainWindow):
@@ -110,8 +110,13 @@ class MainWindow(QMainWindow):
         for name in ("new", "open"):
             file_menu.addAction(a[name])
         file_menu.addMenu(self.recent_menu)
-        for name in ("save", "save_as", None, "import", "export_csv", None, "quit"):
+        for name in ("save", "save_as", None, "import", "export_csv"):
             file_menu.addSeparator() if name is None else file_menu.addAction(a[name])
+        crossbar_menu = file_menu.addMenu("Export &Crossbar")
+        for name in CROSSBAR_EXPORTS:
+            crossbar_menu.addAction(a[f"export_{name}"])
+        file_menu.addSeparator()
+        file_menu.addAction(a["quit"])
         run_menu = bar.addMenu("&Run")
         for name in ("run", "cancel", "sweep"):
             run_menu.addAction(a[name])
@@ -120,8 +125,8 @@ class MainWindow(QMainWindow):
                      self.results_dock, self.comparison_dock, self.sweep_dock):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
-        for name in ("bigger_text", "smaller_text", "reset_layout"):
-            view_menu.addAction(a[name])
+        for name in ("bigger_text", "smaller_text", "reset_layout", None, "presentation"):
+            view_menu.addSeparator() if name is None else view_menu.addAction(a[name])
         bar.addMenu("&Help").addAction(a["about"])
 
     def _connect(self) -> None:
@@ -159,9 +164,14 @@ class MainWindow(QMainWindow):
         export_results_csv(self, self.results_table)
 
     def build_charts(self) -> None:
-        """Build the pyqtgraph panels (after the first paint: see LazyPanel)."""
+        """Build the pyqtgraph panels and the crossbar view (after the first paint: see LazyPanel)."""
         for panel in (self.comparison, self.sweep_panel, self.design_panel):
             panel.build()
+        if not hasattr(self.central.crossbar, "playback"):  # still the placeholder
+            from app.crossbar.view import CrossbarView
+
+            self.central.set_crossbar_view(CrossbarView())
+            connect_crossbar(self, self.central.crossbar)
         self.charts_ready.emit()
 
     def event(self, event) -> bool:
@@ -200,6 +210,7 @@ class MainWindow(QMainWindow):
         for timer in (self.mapping.debounce, self.project.recovery.timer):
             timer.stop()
         self.statusBar().clearMessage()  # also ends its message-timeout timer
+        getattr(self.central.crossbar, "shutdown", lambda: None)()  # playback timer, export worker
         self.runner.shutdown()
 
 

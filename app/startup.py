@@ -10,6 +10,7 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from engine import ArraySpec, __version__
+from engine.errors import XbarError
 from engine.network import Network
 from engine.resources import resource_path
 
@@ -80,8 +81,30 @@ def _wait(signal_owner_signals, timeout_ms: int) -> None:
     loop.exec()
 
 
-def take_screenshot(app: QApplication, window: MainWindow, path: str) -> int:
-    """Map, let the charts and the design space draw, grab the window, save it."""
+def _select(window: MainWindow, state: dict) -> None:
+    """Show the requested layer and method in the crossbar view, then its cycle, mode and zoom."""
+    from app.crossbar.screenshot import apply_state
+
+    layers = window.mapping.result.request.layers
+    layer = state.get("layer") or 1
+    if layer > len(layers):
+        raise XbarError(f"--layer {layer}: the network has {len(layers)} layers")
+    method = state.get("method") or ("vw-sdk" if "vw-sdk" in window.array_editor.methods() else None)
+    if method is not None and method not in window.mapping.result.request.methods:
+        raise XbarError(f"--method {method}: not among the mapped methods "
+                        f"({', '.join(window.mapping.result.request.methods)}); tick it under Array and methods")
+    window.selection.select(layer - 1, method)
+    if state:  # a crossbar state was asked for: the picture is the crossbar view alone
+        window.presentation.enter(full_screen=False, talk=False)
+        QApplication.processEvents()
+    apply_state(window.central.crossbar, state.get("cycle"), state.get("mode"), state.get("zoom"))
+
+
+def take_screenshot(app: QApplication, window: MainWindow, path: str, crossbar: dict | None = None) -> int:
+    """Map, let the charts and the design space draw, grab the window, save it.
+
+    `crossbar`: the layer (1-based), method, cycle, colour mode and zoom to show (main.py's flags).
+    """
     window.build_charts()
     if window.mapping.slot.busy or window.mapping.run():
         _wait([window.mapping.result_ready, window.mapping.slot.failed, window.mapping.slot.cancelled], 60000)
@@ -89,7 +112,13 @@ def take_screenshot(app: QApplication, window: MainWindow, path: str) -> int:
         print(f"xbarscope: the mapping did not finish: {window.statusBar().currentMessage()}", file=sys.stderr)
         window.shutdown()
         return 1
-    window.selection.select(0, "vw-sdk" if "vw-sdk" in window.array_editor.methods() else None)
+    try:
+        _select(window, crossbar or {})
+    except XbarError as e:
+        print(f"xbarscope: {e}", file=sys.stderr)
+        window.project.mark_clean()
+        window.close()
+        return 2
     if window.design.slot.busy:
         _wait([window.design.slot.result, window.design.slot.failed], 30000)
     for _ in range(3):  # let layouts settle and every dock paint once

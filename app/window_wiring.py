@@ -65,6 +65,7 @@ def connect_mapping(w) -> None:
 
 def _selection_changed(w, sel) -> None:
     w.inspector.show_selection(sel)
+    _feed_weights(w, sel)
     w.central.crossbar.show_selection(sel)
     if sel is None:
         w.design.show(None, None)
@@ -139,3 +140,56 @@ def connect_charts(w) -> None:
     w.sweeps.status.connect(w.show_status)
     w.commands["sweep"].triggered.connect(lambda: _start_sweep(w))
     w.workspace.register_view("log_scale", lambda: w.view_prefs["log_scale"], lambda v: _set_log_scale(w, v))
+
+
+# --- the crossbar view (built with the charts, after the first paint) ------------------------
+CROSSBAR_EXPORTS = ("png", "svg", "gif", "mp4", "csv_cells", "json_cells")
+
+
+def _plan_for(w, sel, method: str):
+    """Compare mode: the other method's plan from the mapping result, else mapped now."""
+    result = w.mapping.result
+    if result is not None and sel.layer_index < len(result.plans) and method in result.plans[sel.layer_index] \
+            and result.plans[sel.layer_index][method] is not None and result.request.layers[sel.layer_index] == sel.layer:
+        return result.plans[sel.layer_index][method]
+    from app.crossbar.view import map_other_method
+    return map_other_method(sel, method)
+
+
+def _imported(w, net) -> None:
+    """An imported model's weights colour its layers by weight value (when the network opened)."""
+    w.crossbar_weights = net if net.weights is not None and w.layer_model.network_name == net.name else None
+    _feed_weights(w, w.selection.current)
+
+
+def _feed_weights(w, sel) -> None:
+    view, net = w.central.crossbar, getattr(w, "crossbar_weights", None)
+    if net is None or sel is None or sel.plan is None or not hasattr(view, "set_weights"):
+        return
+    from engine.errors import XbarError
+    from engine.weights import quantize
+
+    try:
+        raw = net.weights_for(sel.layer.name)
+    except XbarError as e:
+        w.show_status(f"Weights of {sel.layer.name}: {e}")
+        return
+    if raw is not None and sel.layer not in view.weights:
+        view.set_weights(sel.layer, quantize(raw, sel.plan.array.weight_bits, sel.layer.name).values)
+
+
+def connect_crossbar(w, view) -> None:
+    from app.crossbar.presentation import Presentation
+
+    view.plan_source = lambda sel, method: _plan_for(w, sel, method)
+    view.status.connect(w.show_status)
+    view.cell_changed.connect(lambda info: w.inspector.show_cell(info, view.panel.pin is not None))
+    w.presentation = Presentation(w, view, hide_also=(w.central.totals,))
+    w.commands["presentation"].triggered.connect(w.presentation.toggle)
+    for name in CROSSBAR_EXPORTS:
+        kind = name.split("_")[0]
+        w.commands[f"export_{name}"].triggered.connect(lambda _=False, k=kind: view.exports.export(k))
+    w.crossbar_weights = None
+    w.project.loaded.connect(lambda: setattr(w, "crossbar_weights", None))
+    w.project.importer.imported.connect(lambda net, _what: _imported(w, net))
+    view.show_selection(w.selection.current)

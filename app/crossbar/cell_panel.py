@@ -14,6 +14,7 @@ class CellPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("cellPanel")
         self.title = QLabel("<b>Crossbar cell</b>")
+        self.title.setWordWrap(True)  # the inspector is narrow: never widen it
         self.values: dict[str, QLabel] = {}
         form = QFormLayout(self)
         form.setContentsMargins(0, 4, 0, 0)

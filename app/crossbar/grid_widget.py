@@ -25,6 +25,7 @@ from .grid_overlay import GridOverlay
 from .legend_item import LegendItem
 
 STRIP_PX = 12
+COMPACT_WIDTH = 900  # narrower than this, the legend drops its strip rows and shrinks its text
 BAND_ALPHA = 95  # darkening of padding rows / past-edge columns
 
 
@@ -222,8 +223,10 @@ class GridWidget(pg.GraphicsLayoutWidget):
 
     # --- view ---------------------------------------------------------------------------
     def fit(self) -> None:
+        """Show the whole array, and keep it whole as the widget resizes, until a pan or zoom."""
         if self.rows and self.cols:
             self.vb.setRange(QRectF(-0.5, -0.5, self.cols, self.rows), padding=0.01)
+            self.vb.enableAutoRange()
 
     def zoom_to(self, row: int, col: int, size: int) -> None:
         """Show `size` x `size` cells whose top-left cell is (row, col)."""
@@ -258,6 +261,11 @@ class GridWidget(pg.GraphicsLayoutWidget):
             ev.accept()
             return
         super().keyPressEvent(ev)
+
+    def resizeEvent(self, ev) -> None:
+        if ev is not None and hasattr(self, "legend"):  # pyqtgraph calls it with None while building
+            self.legend.set_compact(ev.size().width() < COMPACT_WIDTH)
+        super().resizeEvent(ev)
 
     def changeEvent(self, ev) -> None:
         super().changeEvent(ev)

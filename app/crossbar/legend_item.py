@@ -10,9 +10,9 @@ from . import palette as pal
 from .modes import Legend
 
 # Row strips beside the grid: what their colours mean (palette index, text).
-STRIP_ROWS = ((pal.INDEX["driven"], "row driven by an IFM pixel"),
-              (pal.INDEX["padding"], "row driven with 0 (padding) / column past the edge"),
-              (pal.INDEX["active"], "column feeding an OFM pixel"))
+STRIP_ROWS = ((pal.INDEX["driven"], "row reads an IFM pixel"),
+              (pal.INDEX["padding"], "row reads padding / column past the edge"),
+              (pal.INDEX["active"], "column feeds an OFM pixel"))
 
 
 class LegendItem(pg.GraphicsWidget):
@@ -20,14 +20,22 @@ class LegendItem(pg.GraphicsWidget):
         super().__init__()
         self.legend: Legend | None = None
         self.show_strips = True
+        self.compact = False  # a narrow view: no strip rows, smaller text
         self.setSizePolicy(pg.QtWidgets.QSizePolicy.Fixed, pg.QtWidgets.QSizePolicy.Preferred)
         self._font = QFont(QApplication.font())
 
     def set_legend(self, legend: Legend | None) -> None:
         self.legend = legend
         self._font = QFont(QApplication.font())
+        if self.compact:
+            self._font.setPointSizeF(self._font.pointSizeF() * 0.85)
         self._relayout()
         self.update()
+
+    def set_compact(self, compact: bool) -> None:
+        if compact != self.compact:
+            self.compact = compact
+            self.set_legend(self.legend)
 
     def _lines(self):
         if self.legend is None:
@@ -36,7 +44,7 @@ class LegendItem(pg.GraphicsWidget):
         rows += [("entry", idx, text) for idx, text in self.legend.entries]
         if self.legend.note:
             rows.append(("note", None, self.legend.note))
-        if self.show_strips:
+        if self.show_strips and not self.compact:
             rows.append(("title", None, "Strips (this cycle)"))
             rows += [("entry", idx, text) for idx, text in STRIP_ROWS]
         return rows

@@ -145,7 +145,7 @@ def _categories(mode: str, tile: Tile, group: int) -> tuple[int, list[tuple[int,
 
 def legend(tile: Tile, mode: str, group: int = 0) -> Legend:
     """The legend (and the palette) of `mode` for this tile."""
-    neutral = ((pal.ZERO, "zero cell (in the block, off the kernel)"), (pal.UNUSED, "unused cell"))
+    neutral = ((pal.ZERO, "zero cell (off the kernel)"), (pal.UNUSED, "unused cell"))
     if tile.compressed:
         neutral = ((pal.INDEX["pruned"], "pruned weight (masked by the compression)"),
                    (pal.INDEX["extra"], "compensatory weight (off the kernel)")) + neutral

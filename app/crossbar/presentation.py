@@ -29,7 +29,9 @@ class Presentation(QObject):
     def toggle(self) -> None:
         self.leave() if self.active else self.enter()
 
-    def enter(self) -> None:
+    def enter(self, full_screen: bool = True, talk: bool = True) -> None:
+        """`talk`: large text and the view's talk layout; without it and without `full_screen`
+        the window simply shows the crossbar view alone (--screenshot of a crossbar state)."""
         if self.active:
             return
         w = self.window
@@ -44,9 +46,11 @@ class Presentation(QObject):
         }
         for x in self._saved["visible"]:
             x.hide()
-        text_size.apply_points(max(PRESENTATION_POINTS, self._saved["font"].pointSizeF()), remember=False)
-        self.view.set_presentation(True)
-        w.showFullScreen()
+        if talk:
+            text_size.apply_points(max(PRESENTATION_POINTS, self._saved["font"].pointSizeF()), remember=False)
+            self.view.set_presentation(True)
+        if full_screen:
+            w.showFullScreen()
         self.active = True
         self.toggled.emit(True)
 

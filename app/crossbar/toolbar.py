@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QMenu, QSizePolicy, QToolBar, QToolButton,
+                               QWidget)
 
 from app import method_style
 
@@ -23,8 +24,11 @@ class CrossbarToolbar(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.bar = QToolBar()  # what does not fit goes into its » menu: a narrow window stays narrow
+        self.bar.setStyleSheet("QToolBar { border: none; }")
         lay = QHBoxLayout(self)
-        lay.setContentsMargins(4, 2, 4, 2)
+        lay.setContentsMargins(2, 0, 2, 0)
+        lay.addWidget(self.bar)
         self.mode = QComboBox()
         for key, (text, _) in MODES.items():
             self.mode.addItem(text, key)
@@ -39,7 +43,7 @@ class CrossbarToolbar(QWidget):
         self.fit.setText("Fit")
         self.fit.setToolTip("Show the whole array (pan: drag, zoom: wheel)")
         self.fit.clicked.connect(self.fit_clicked)
-        self.compare = QCheckBox("Compare with")
+        self.compare = QCheckBox("Compare")
         self.compare.setToolTip("Two methods on this layer side by side, played in proportional time")
         self.compare.toggled.connect(self.compare_toggled)
         self.other = QComboBox()
@@ -54,18 +58,18 @@ class CrossbarToolbar(QWidget):
             action.triggered.connect(lambda _=False, k=key: self.export_chosen.emit(k))
             self.export_actions[key] = action
         self.export.setMenu(menu)
-        self.editing = []  # widgets hidden in presentation mode
-        for label, w in (("Colour by", self.mode), ("Highlight", self.highlight)):
-            text = QLabel(label)
-            lay.addWidget(text)
-            lay.addWidget(w)
-            if w is self.highlight:
-                self.editing += [text, w]
-        lay.addWidget(self.fit)
-        lay.addStretch(1)
-        for w in (self.compare, self.other, self.export):
-            lay.addWidget(w)
-            self.editing.append(w)
+        for combo in (self.mode, self.highlight, self.other):  # narrow windows: shrink, do not push
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(5)
+        self.mode.setToolTip("Colour the cells by: kernel copy, input or output channel, kernel element, "
+                             "bit slice, or weight value (when the layer's weights are known)")
+        self.other.setToolTip("The method to compare with")
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        actions = {w: self.bar.addWidget(w) for w in (self.mode, self.highlight, self.fit, spacer, self.compare,
+                                                       self.other, self.export)}
+        # Hidden in presentation mode (a toolbar shows or hides a widget through its action).
+        self.editing = [actions[w] for w in (self.highlight, self.compare, self.other, self.export)]
 
     def set_methods(self, methods: list[str], current: str | None) -> None:
         """Methods to compare with (all but the one shown); keeps the choice when possible."""

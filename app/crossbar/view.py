@@ -12,10 +12,12 @@ from typing import Callable
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from engine import ConvLayer, Plan
 from engine.methods import METHODS, map_layer
+
+from app import method_style, numbers
 
 from .compare import ComparePane
 from .controls import PlaybackControls
@@ -27,6 +29,19 @@ from .playback import Playback
 from .toolbar import CrossbarToolbar
 
 PlanSource = Callable[[object, str], "Plan | None"]  # (selection, method) -> plan of that method
+
+
+def caption(sel) -> str:
+    """'conv3_1 · SDK · optimal plan · 2×2 windows on 4×4 pixels · 1 × 1 tiles · 8,748 cycles'."""
+    if sel is None:
+        return ""
+    head = f"{sel.layer_index + 1}. {sel.layer.name} · {method_style.label(sel.method)}"
+    p = sel.plan
+    if p is None:
+        return f"{head} · no result yet"
+    kind = "what-if plan (not the optimum)" if sel.what_if else "optimal plan"
+    return (f"{head} · {kind} · {numbers.dims(p.nh, p.nw)} windows on {numbers.dims(p.pix_h, p.pix_w)} pixels · "
+            f"{p.ar} × {p.ac} tiles · {numbers.count(p.cycles)} cycles")
 
 
 def map_other_method(selection, method: str) -> Plan | None:
@@ -56,6 +71,9 @@ class CrossbarView(QWidget):
         self.playback = Playback(self)
         self.controls = PlaybackControls(self.playback)
         self.exports = ExportController(self, self)
+        self.text = QLabel()  # which plan this is: the method's optimum or a what-if pick
+        self.text.setObjectName("crossbarCaption")
+        self.text.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
         self.message = QLabel("Select a layer with a result to see its crossbar.")
         self.message.setAlignment(Qt.AlignCenter)
         self.message.setWordWrap(True)
@@ -75,6 +93,7 @@ class CrossbarView(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
         lay.addWidget(self.toolbar)
+        lay.addWidget(self.text)
         lay.addWidget(self.exports.progress)
         lay.addWidget(self.stack, 1)
         lay.addWidget(self.controls)
@@ -112,6 +131,7 @@ class CrossbarView(QWidget):
         previous = self.panel.plan
         self.selection = selection
         plan = selection.plan if selection is not None else None
+        self.text.setText(caption(selection))
         if plan is None:
             self.playback.set_total(0)
             self.panel.set_plan(None)

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QLabel, QPushButt
 
 from app import method_style, numbers
 from app.metric_help import HELP
+from app.crossbar.cell_panel import CellPanel
 from app.selection import PlanSelection
 
 # (label, help key, how to read it from a plan)
@@ -87,6 +88,9 @@ class Inspector(QWidget):
         lay.addWidget(_rule())
         lay.addWidget(self.what_if)
         lay.addLayout(form)
+        lay.addWidget(_rule())
+        self.cell = CellPanel()  # the crossbar view's hovered or pinned cell
+        lay.addWidget(self.cell)
         lay.addStretch(1)
 
     def show_selection(self, sel: PlanSelection | None) -> None:
@@ -114,6 +118,9 @@ class Inspector(QWidget):
             self.method.setCurrentIndex(i)
         self.what_if.setVisible(sel.what_if)
         self._show_plan(sel.plan)
+
+    def show_cell(self, info, pinned: bool = False) -> None:
+        self.cell.show_cell(info, pinned)
 
     def _show_plan(self, plan) -> None:
         for title, key, read in PLAN_ROWS:

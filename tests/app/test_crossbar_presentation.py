@@ -44,6 +44,7 @@ def test_presentation_hides_the_editing_panels_and_restores_them(qtbot, window):
     p.toggle()
     assert p.active and w.isFullScreen()
     assert not dock.isVisible() and not bar.isVisible() and not w.menuBar().isVisible()
+    QApplication.processEvents()
     assert not view.ofm.isVisible() and not view.toolbar.highlight.isVisible()
     assert view.grid.isVisible() and view.ifm.isVisible() and view.controls.isVisible()
     assert view.toolbar.mode.isVisible()  # the colour mode stays: a talk may switch it
