@@ -37,16 +37,17 @@ class FrameSpec:
 
 
 def _font(size: int):
-    """DejaVu Sans where installed (it has '×' and '·'), else Pillow's own font."""
+    """DejaVu Sans where installed (it has '×' and '·'), else Pillow's own font; without
+    FreeType (a bundle may leave PIL._imagingft out) Pillow's small bitmap font."""
     for name in ("DejaVuSans.ttf", "Arial.ttf"):
         try:
             return ImageFont.truetype(name, size)
-        except OSError:
+        except (OSError, ImportError):
             continue
     try:
         return ImageFont.load_default(size=size)
-    except (TypeError, OSError, ImportError):  # Pillow without FreeType: the small bitmap font
-        return ImageFont.load_default()
+    except (TypeError, OSError, ImportError):
+        return getattr(ImageFont, "load_default_imagefont", ImageFont.load_default)()
 
 
 def draw_box(frame: np.ndarray, y: int, x: int, h: int, w: int, index: int, thick: int = 1) -> None:
@@ -123,6 +124,8 @@ class FrameRenderer:
         draw = ImageDraw.Draw(im)
         draw.fontmode = "1"  # no antialiasing: text pixels stay one palette index
         for y, x, text, font, index in texts:
+            if not isinstance(font, ImageFont.FreeTypeFont):  # the bitmap font knows Latin-1 only
+                text = text.replace("…", "...").encode("latin-1", "replace").decode("latin-1")
             draw.text((x, y), text, fill=int(index), font=font)
         return np.asarray(im, dtype=np.uint8)
 

@@ -117,6 +117,14 @@ def _write_gif(req, renderer, frames, tmp, progress, should_stop) -> None:
 def _write_mp4(req, renderer, frames, tmp, progress, should_stop) -> None:
     import imageio.v2 as iio2
 
+    try:
+        import imageio_ffmpeg
+
+        imageio_ffmpeg.get_ffmpeg_exe()
+    except (ImportError, RuntimeError) as e:
+        raise XbarError("MP4 export needs ffmpeg: install imageio-ffmpeg or put an ffmpeg on the PATH "
+                        f"(e.g. apt-get install ffmpeg); GIF export works without it ({e})") from None
+
     writer = iio2.get_writer(tmp, format="FFMPEG", mode="I", fps=req.fps, codec="libx264", quality=8,
                              macro_block_size=2, pixelformat="yuv420p", ffmpeg_log_level="error")
     try:

@@ -123,3 +123,34 @@ def test_a_bad_range_fails_with_a_message(qtbot, view, out, dialog_script):
     with qtbot.waitSignal(view.exports.slot.failed, timeout=5000) as sig:
         view.exports.start(req)
     assert "outside 0…17" in sig.args[0] and dialog_script.errors
+
+
+def test_frames_without_freetype_use_the_bitmap_font(out, monkeypatch):
+    """A bundle may leave Pillow's FreeType out: frames still render, with the small font."""
+    from PIL import ImageFont
+
+    from .test_crossbar_support import small_plan
+
+    def no_freetype(*a, **k):
+        raise ImportError("The _imagingft C module is not installed")
+
+    monkeypatch.setattr(ImageFont, "truetype", no_freetype)
+    monkeypatch.setattr(ImageFont, "load_default", no_freetype)
+    run_export(AnimationRequest(FrameSpec(small_plan(), width=320, height=180), str(out / "b.gif"), 0, 2))
+    assert iio.imread(out / "b.gif", index=None).shape[0] == 3
+
+
+def test_mp4_without_ffmpeg_says_what_to_install(out, monkeypatch):
+    import imageio_ffmpeg
+
+    from engine.errors import XbarError
+
+    from .test_crossbar_support import small_plan
+
+    def missing():
+        raise RuntimeError("No ffmpeg exe could be found")
+
+    monkeypatch.setattr(imageio_ffmpeg, "get_ffmpeg_exe", missing)
+    with pytest.raises(XbarError, match="MP4 export needs ffmpeg"):
+        run_export(AnimationRequest(FrameSpec(small_plan(), width=320, height=180), str(out / "c.mp4"), 0, 2))
+    assert list(out.iterdir()) == []
