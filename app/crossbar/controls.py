@@ -68,8 +68,6 @@ class PlaybackControls(QWidget):
             self.order.addItem(text, key)
         self.order.setToolTip("Loop order: weight-stationary reprograms the array only when the tile changes")
         self.order.activated.connect(lambda i: self.order_chosen.emit(self.order.itemData(i)))
-        self.order.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        self.order.setMinimumContentsLength(6)
         self.slider.setMinimumWidth(40)
         second.addWidget(self.order)
 

@@ -167,14 +167,19 @@ class FrameRenderer:
         step = int(size * 1.5)
         texts = [(ly, lx, legend.title, self.font, IX["text"])]
         y = ly + int(size * 2.2)
-        entries = list(legend.entries)
-        room = max(3, (lh - int(size * 2.2)) // step)
-        if len(entries) > room or legend.note:  # categories, "…", then the two neutral greys
-            cats = entries[:-2][:room - 3]
-            entries = cats + [None] + entries[-2:]
+        n = legend.neutral
+        cats, greys = list(legend.entries[:-n]), list(legend.entries[-n:])
+        room = max(n + 2, (lh - int(size * 2.2)) // step)
+        note = legend.note
+        if len(cats) + n > room or (legend.total > len(cats)):  # categories, a note, the greys
+            cats = cats[:room - n - 1]
+            hidden = legend.total - len(cats)
+            if hidden > 0 and legend.title != "Weight value":
+                note = f"… and {hidden:,} more" + ("; colours repeat" if legend.total > pal.N_CLASSES else "")
+        entries = cats + ([None] if note else []) + greys
         for e in entries:
             if e is None:
-                texts.append((y, lx, legend.note or "…", self.small, IX["muted_text"]))
+                texts.append((y, lx, note, self.small, IX["muted_text"]))
             else:
                 frame[y + 1:y + 1 + size, lx:lx + size] = e[0]
                 draw_box(frame, y + 1, lx, size, size, IX["muted_text"])

@@ -32,6 +32,8 @@ class Legend:
     entries: tuple[tuple[int, str], ...]  # (palette index, text)
     note: str
     table: np.ndarray  # (256, 3) uint8 palette of this mode
+    total: int = 0  # category rows the tile has (entries lists the first LEGEND_ROWS of them)
+    neutral: int = 2  # the last `neutral` entries are the greys (zero, unused, ...)
 
 
 def _neutral_table(kind_t: np.ndarray) -> np.ndarray:
@@ -156,7 +158,7 @@ def legend(tile: Tile, mode: str, group: int = 0) -> Legend:
         values = range(lo, hi + 1) if hi - lo < 8 else sorted({lo, lo // 2, 0, hi // 2, hi})
         rows = [(weight_colour_index(v, tile.plan.array), f"weight {v:+d}" if v else "weight 0") for v in values]
         return Legend(title, tuple(rows) + neutral, f"{tile.plan.array.weight_bits}-bit weights, "
-                      f"{lo} … {hi}", table)
+                      f"{lo} … {hi}", table, len(rows), len(neutral))
     count, cats = _categories(mode, tile, group)
     colours = pal.sequential(count) if mode == "bit" else pal.categorical(min(count, pal.N_CLASSES))
     table = pal.palette(colours)
@@ -166,7 +168,7 @@ def legend(tile: Tile, mode: str, group: int = 0) -> Legend:
         note = f"… and {len(cats) - LEGEND_ROWS:,} more"
     if count > pal.N_CLASSES:
         note = (note + "; " if note else "") + f"colours repeat every {pal.N_CLASSES}"
-    return Legend(title, tuple(shown) + neutral, note, table)
+    return Legend(title, tuple(shown) + neutral, note, table, len(cats), len(neutral))
 
 
 def available_modes(has_weights: bool) -> list[str]:

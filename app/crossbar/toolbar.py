@@ -58,9 +58,6 @@ class CrossbarToolbar(QWidget):
             action.triggered.connect(lambda _=False, k=key: self.export_chosen.emit(k))
             self.export_actions[key] = action
         self.export.setMenu(menu)
-        for combo in (self.mode, self.highlight, self.other):  # narrow windows: shrink, do not push
-            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(5)
         self.mode.setToolTip("Colour the cells by: kernel copy, input or output channel, kernel element, "
                              "bit slice, or weight value (when the layer's weights are known)")
         self.other.setToolTip("The method to compare with")
