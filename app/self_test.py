@@ -48,9 +48,12 @@ class _Steps:
 def run(network=None, array=None) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("LANG", "C.UTF-8")
+    from PySide6.QtCore import qInstallMessageHandler
+
     steps = _Steps()
     old_hook = sys.excepthook
     sys.excepthook = lambda kind, value, tb: steps.slot_errors.append(f"{kind.__name__}: {value}")
+    old_handler = qInstallMessageHandler(_qt_message)
     window = None
     try:
         window = _run(steps, network, array)
@@ -64,6 +67,13 @@ def run(network=None, array=None) -> int:
         if window is not None:
             _close(window)
         sys.excepthook = old_hook
+        qInstallMessageHandler(old_handler)
+
+
+def _qt_message(_kind, _context, message: str) -> None:
+    """Qt's messages to stderr, without the offscreen platform's note on every window resize."""
+    if "does not support propagateSizeHints" not in message:
+        print(message, file=sys.stderr, flush=True)
 
 
 def _run(steps: _Steps, network, array):

@@ -6,6 +6,7 @@ Set XBARSCOPE_BUNDLE=dist/XbarScope to test a bundle built already instead of bu
 from __future__ import annotations
 
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -32,14 +33,15 @@ def bundle(tmp_path_factory) -> Path:
     return out / "dist" / "XbarScope"
 
 
-def run_app(bundle: Path, tmp_path: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+def run_app(bundle: Path, tmp_path: Path, *args: str, timeout: float = 300, platform: str = "offscreen",
+            prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
     """The launcher, from a foreign folder, with a clean home and no display, as in CI."""
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
     keep = ("PATH", "TMPDIR", "SYSTEMROOT")
     env = {k: v for k, v in os.environ.items() if k in keep}
-    env.update(HOME=str(home), QT_QPA_PLATFORM="offscreen", LANG="C.UTF-8")
-    return subprocess.run([str(bundle / "XbarScope"), *args], cwd=tmp_path, env=env,
+    env.update(HOME=str(home), QT_QPA_PLATFORM=platform, LANG="C.UTF-8")
+    return subprocess.run([*prefix, str(bundle / "XbarScope"), *args], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -73,6 +75,16 @@ def test_self_test_maps_a_preset_and_renders_the_crossbar(bundle, tmp_path):
     for step in ("window:", "mapping: vgg13-paper", "crossbar view:", "window picture:", "exports: GIF"):
         assert step in out, f"no '{step}' line in:\n{out}"
     assert out.rstrip().endswith("xbarscope self-test passed")
+
+
+def test_self_test_in_a_real_window_under_xvfb(bundle, tmp_path):
+    """The xcb platform plugin and the X libraries it loads, in a window on a virtual display."""
+    if not shutil.which("xvfb-run"):
+        pytest.skip("needs xvfb-run: apt-get install xvfb xauth (CI installs it)")
+    proc = run_app(bundle, tmp_path, "--self-test", platform="xcb",
+                   prefix=("xvfb-run", "-a", "-s", "-screen 0 1600x1000x24"))
+    assert proc.returncode == 0, f"--self-test under Xvfb failed:\n{proc.stdout}\n{proc.stderr}"
+    assert "platform xcb" in proc.stdout and "self-test passed" in proc.stdout
 
 
 def test_screenshot_writes_a_png_of_the_window(bundle, tmp_path):
