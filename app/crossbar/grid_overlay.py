@@ -28,6 +28,17 @@ def _pen(colour: str, width: float, alpha: int = 255) -> QPen:
     return pen
 
 
+def _device_lines(p, t, lines, pen) -> None:
+    """Draw item-space lines as device-pixel lines (axis-aligned, opaque: Qt's fast path)."""
+    if not lines:
+        return
+    p.save()
+    p.resetTransform()
+    p.setPen(pen)
+    p.drawLines([t.map(line) for line in lines])
+    p.restore()
+
+
 class GridOverlay(pg.GraphicsObject):
     def __init__(self):
         super().__init__()
@@ -37,10 +48,11 @@ class GridOverlay(pg.GraphicsObject):
         self.dark_text: np.ndarray | None = None  # per palette index: label text black?
         self.weights = None
         self._rect = QRectF()
+        # Opaque pens, drawn in device pixels: translucent or transformed lines take Qt's slow path.
         self.copy_pen = _pen("#1b1f24", 2.0)
-        self.channel_pen = _pen("#1b1f24", 1.0, 150)
-        self.oc_pen = _pen("#1b1f24", 1.0, 70)
-        self.cell_pen = _pen("#ffffff", 1.0, 140)
+        self.channel_pen = _pen("#4d535c", 1.0)
+        self.oc_pen = _pen("#7d848e", 1.0)
+        self.cell_pen = _pen("#eef0f3", 1.0)
         self.setZValue(5)
 
     def set_tile(self, tile: Tile | None, group: int, image: np.ndarray | None, table: np.ndarray | None,
@@ -79,23 +91,20 @@ class GridOverlay(pg.GraphicsObject):
         tile = self.tile
         top, bottom = tile.used_row_span
         if sx >= 10 and sy >= 10 and (r1 - r0) * (c1 - c0) <= 250_000:
-            p.setPen(self.cell_pen)
             lines = [QLineF(c - 0.5, r0 - 0.5, c - 0.5, r1 - 0.5) for c in range(c0, c1 + 1)]
             lines += [QLineF(c0 - 0.5, r - 0.5, c1 - 0.5, r - 0.5) for r in range(r0, r1 + 1)]
-            p.drawLines(lines)
+            _device_lines(p, t, lines, self.cell_pen)
         oc_runs, ch_runs, cp_runs = tile.oc_runs, tile.channel_runs, tile.copy_runs
-        if oc_runs and min(r.stop - r.start for r in oc_runs) * sx >= 6:
-            p.setPen(self.oc_pen)
-            p.drawLines([QLineF(r.start - 0.5, top - 0.5, r.start - 0.5, bottom - 0.5)
-                         for r in oc_runs if c0 <= r.start <= c1])
-        if ch_runs and cp_runs and min(r.stop - r.start for r in ch_runs) * sy >= 4:
+        if oc_runs and tile.narrowest("oc") * sx >= 6:
+            _device_lines(p, t, [QLineF(r.start - 0.5, top - 0.5, r.start - 0.5, bottom - 0.5)
+                                 for r in oc_runs if c0 <= r.start <= c1], self.oc_pen)
+        if ch_runs and cp_runs and tile.narrowest("channel") * sy >= 4:
             left, right = cp_runs[0].start - 0.5, cp_runs[-1].stop - 0.5
-            p.setPen(self.channel_pen)
-            p.drawLines([QLineF(left, r.start - 0.5, right, r.start - 0.5)
-                         for r in ch_runs[1:] if r0 <= r.start <= r1])
+            _device_lines(p, t, [QLineF(left, r.start - 0.5, right, r.start - 0.5)
+                                 for r in ch_runs[1:] if r0 <= r.start <= r1], self.channel_pen)
         p.setPen(self.copy_pen)
         p.setBrush(Qt.NoBrush)
-        if cp_runs and min(r.stop - r.start for r in cp_runs) * sx >= 2:
+        if cp_runs and tile.narrowest("copy") * sx >= 2:
             for run in cp_runs:
                 if run.stop >= c0 and run.start <= c1:
                     p.drawRect(QRectF(run.start - 0.5, top - 0.5, run.stop - run.start, bottom - top))

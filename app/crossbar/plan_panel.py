@@ -56,6 +56,7 @@ class PlanPanel(QObject):
     # --- inputs ---------------------------------------------------------------------------
     def set_plan(self, plan: Plan | None, order: str = "weight", t: int = 0) -> None:
         self.pin = self.hover = self.pinned_pixel = None
+        self._legend = None
         self.grid.set_pin(None)
         self._tile_key = None
         if plan is None:
@@ -125,17 +126,23 @@ class PlanPanel(QObject):
     def _render_tile(self, cyc, key) -> None:
         c = self.cycles
         img = c.tile_image(cyc, self.mode, self.weights)
-        self._legend = c.legend(cyc, self.mode)
-        self.grid.set_image(img, self._legend.table)
-        self.grid.legend.set_legend(self._legend)
-        self.grid.overlay.set_tile(c.tile(cyc), cyc.group, img, self._legend.table, self.weights)
+        legend = c.legend(cyc, self.mode)
+        old = self._legend
+        self._legend = legend
+        self.grid.set_image(img, legend.table)
+        # A new legend or title re-lays out the scene: only when its text really changes
+        # (kernel copies, elements and bit slices are the same in every tile).
+        if old is None or (old.title, old.entries, old.note) != (legend.title, legend.entries, legend.note):
+            self.grid.legend.set_legend(legend)
+        self.grid.overlay.set_tile(c.tile(cyc), cyc.group, img, legend.table, self.weights)
         self._tile_key = key
-        p, part = c.plan, c.part(cyc)
+        p = c.plan
         kind = "what-if plan (not the optimum)" if p.what_if else "plan"
-        region = f" · region {cyc.region + 1} of {len(p.regions)}" if p.regions else ""
-        self.grid.title.setText(f"<b>{p.layer.name}</b> · {method_style.label(p.method)} {kind} · "
-                                f"{p.array.rows}×{p.array.cols} array{region} "
-                                f"· tile ({cyc.a + 1}, {cyc.b + 1}) of {part.ar}×{part.ac}")
+        tiles = f"{p.ar}×{p.ac} tiles" if not p.regions else f"{len(p.regions)} regions"
+        title = (f"<b>{p.layer.name}</b> · {method_style.label(p.method)} {kind} · "
+                 f"{p.array.rows}×{p.array.cols} array · {tiles}")
+        if title != self.grid.title.text:
+            self.grid.title.setText(title)
         self.tile_rendered.emit(key)
 
     def _render_cycle(self, cyc) -> None:

@@ -39,7 +39,7 @@ def runs(values: np.ndarray, valid: np.ndarray) -> list[Run]:
     cut = np.flatnonzero((np.diff(v) != 0) | (np.diff(idx) != 1)) + 1
     starts = np.concatenate(([0], cut))
     stops = np.concatenate((cut, [idx.size]))
-    return [Run(int(idx[s]), int(idx[e - 1]) + 1, int(v[s])) for s, e in zip(starts, stops)]
+    return [Run(a, b, c) for a, b, c in zip(idx[starts].tolist(), (idx[stops - 1] + 1).tolist(), v[starts].tolist())]
 
 
 class Tile:
@@ -136,6 +136,14 @@ class Tile:
     @cached_property
     def channel_runs(self) -> list[Run]:
         return runs(self.rows.c, self.rows.used)
+
+    def narrowest(self, kind: str) -> int:
+        """Rows or columns in the narrowest run of `kind` ("oc", "channel", "copy"): line spacing."""
+        cache = self.__dict__.setdefault("_narrowest", {})
+        if kind not in cache:
+            found = getattr(self, f"{kind}_runs")
+            cache[kind] = min((r.stop - r.start for r in found), default=0)
+        return cache[kind]
 
     @cached_property
     def used_row_span(self) -> tuple[int, int]:
