@@ -12,19 +12,22 @@ layer list), `pairs` (PairsOptions), `kerntrol` (KerntrolOptions). `pairs_plan` 
 what-if plan at a PW the user picks, `compressed_grid` the figures of every PW candidate.
 For views: see engine.compress.views.
 """
+# The method modules first: importing them registers vwc-sdk, pairs and kerntrol, in that order
+# (the order engine.methods.METHODS, and so the app, lists them).
+from .vwc_sdk import VwcOptions, chain_links, prune_network, vwc_layer
+from .pairs import PairsOptions, pairs_plan
+from .kerntrol import KerntrolOptions, coverage, kerntrol_plan, omitted_pixels, row_utilization
 from .candidates import base_candidate, candidate_plan
 from .grid import compressed_grid
-from .kerntrol import KerntrolOptions, coverage, kerntrol_plan, omitted_pixels, row_utilization
 from .model import Compression, attach, copy_windows, footprints, place_kernels
-from .pairs import PairsOptions, pairs_plan
 from .patterns import ASSIGN_RULES, PATTERN_SETS, parse_patterns, pattern_masks
 from .reference import random_extra, reference_conv
 from .views import CellTables, RowFate, cell_tables, dense_plan, kernel_masks, row_fate, row_slots
-from .vwc_sdk import VwcOptions, chain_links, prune_network, vwc_layer
 
 __all__ = [
-    "ASSIGN_RULES", "CellTables", "Compression", "KerntrolOptions", "PATTERN_SETS", "PairsOptions", "RowFate", "VwcOptions",
-    "attach", "base_candidate", "candidate_plan", "cell_tables", "chain_links", "compressed_grid", "copy_windows", "coverage", "dense_plan", "footprints", "kernel_masks",
-    "kerntrol_plan", "omitted_pixels", "pairs_plan", "parse_patterns", "pattern_masks", "place_kernels",
-    "prune_network", "random_extra", "reference_conv", "row_fate", "row_slots", "row_utilization", "vwc_layer",
+    "ASSIGN_RULES", "CellTables", "Compression", "KerntrolOptions", "PATTERN_SETS", "PairsOptions", "RowFate",
+    "VwcOptions", "attach", "base_candidate", "candidate_plan", "cell_tables", "chain_links", "compressed_grid",
+    "copy_windows", "coverage", "dense_plan", "footprints", "kernel_masks", "kerntrol_plan", "omitted_pixels",
+    "pairs_plan", "parse_patterns", "pattern_masks", "place_kernels", "prune_network", "random_extra",
+    "reference_conv", "row_fate", "row_slots", "row_utilization", "vwc_layer",
 ]

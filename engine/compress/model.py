@@ -240,7 +240,7 @@ class Compression:
         kernel = inside & _take(self.weight_keep, k0, c0, np.clip(ky, 0, self.weight_keep.shape[2] - 1),
                                 np.clip(kx, 0, self.weight_keep.shape[3] - 1))
         if self.extra is None:
-            extra = np.zeros(np.broadcast_shapes(np.shape(kernel)), dtype=bool)
+            extra = np.zeros(np.shape(kernel), dtype=bool)
         else:
             valid = (c >= 0) & (copy >= 0)
             extra = valid & ~inside & _take(self.extra, k0, c0, np.maximum(y, 0), np.maximum(x, 0))
@@ -268,7 +268,7 @@ class Compression:
         return (ny[:, None] * nx[None, :]).ravel()
 
     def weight_cells(self, plan: Plan) -> int:
-        """Cells holding a weight (one per bit slice not counted), all configurations."""
+        """Weights the arrays hold (kernel + compensatory; a weight's cpw slice cells count once)."""
         return int(self.copy_cells(plan).sum()) * self.n_out(plan)
 
     def block_cells(self, plan: Plan) -> int:

@@ -87,9 +87,10 @@ def test_cli_json_fields_and_options(capsys):
     assert code == 0
     d = json.loads(out)
     m = d["layers"][3]["methods"]
-    assert {"rows_skipped", "compression_rate", "compression"} <= set(m["pairs"]) and "channels_removed" not in m["pairs"]
-    assert m["pairs"]["compression"]["options"] == {"base": "sdk", "patterns": "000111111,111111000,011011011,110110110",
-                                                    "assign": "random", "seed": 3}
+    assert {"rows_skipped", "compression_rate", "compression"} <= set(m["pairs"])
+    assert "channels_removed" not in m["pairs"]
+    edge6 = "000111111,111111000,011011011,110110110"
+    assert m["pairs"]["compression"]["options"] == {"base": "sdk", "patterns": edge6, "assign": "random", "seed": 3}
     assert m["kerntrol"]["compression"]["options"]["variant"] == "compensatory"
     assert m["vwc-sdk"]["compression"]["options"]["max_prune"] == 0.1 and "channels_removed" in m["vwc-sdk"]
     assert "rows_skipped" not in m["sdk"]
