@@ -6,12 +6,12 @@ a GUI can drop results that arrive for inputs the user has since changed.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from .errors import XbarError, check_cancel
 from .layers import ArraySpec, ConvLayer
-from .methods import get, map_many
+from .methods import has_batch, map_layer, map_many
 from .plan import Plan
 
 Progress = Callable[[int, int, str], None]
@@ -23,6 +23,8 @@ class MapRequest:
     layers: tuple[ConvLayer, ...]
     array: ArraySpec
     methods: tuple[str, ...]
+    # {method: {option: value}} for methods that take options (engine.methods.OPTIONS)
+    options: dict = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -37,30 +39,45 @@ class MapResult:
         return sum(next(iter(p.values())).lower_bound for p in self.plans) if self.plans else 0
 
 
-def map_one(layer: ConvLayer, array: ArraySpec, method: str) -> Plan:
+def map_one(layer: ConvLayer, array: ArraySpec, method: str, **options) -> Plan:
     """`map_layer` with the layer and method named in any error."""
     try:
-        return get(method)(layer, array)
+        return map_layer(layer, array, method, **options)
     except XbarError as e:
         raise XbarError(f"layer '{layer.name}', method {method}: {e}") from e
 
 
 def map_network(request: MapRequest, progress: Progress | None = None,
                 should_stop: ShouldStop | None = None) -> MapResult:
+    """Every layer with every method. Methods with a whole-network pass (`has_batch`: one
+    vectorized search, or network-level pruning such as vwc-sdk's) map the list at once,
+    so the figures equal the CLI's; the others layer by layer, cancellable between layers."""
     total = len(request.layers) * len(request.methods)
-    plans, done = [], 0
-    for layer in request.layers:
-        row = {}
-        for method in request.methods:
+    per_method, done = {}, 0
+    for method in request.methods:
+        opts = request.options.get(method, {})
+        check_cancel(should_stop)
+        if has_batch(method):
+            if progress:
+                progress(done, total, f"all layers ({method})")
+            try:
+                per_method[method] = map_many(request.layers, request.array, method, **opts)
+            except XbarError as e:
+                raise XbarError(f"method {method}: {e}") from e
+            done += len(request.layers)
+            continue
+        plans = []
+        for layer in request.layers:
             check_cancel(should_stop)
             if progress:
                 progress(done, total, f"{layer.name} ({method})")
-            row[method] = map_one(layer, request.array, method)
+            plans.append(map_one(layer, request.array, method, **opts))
             done += 1
-        plans.append(row)
+        per_method[method] = plans
     if progress:
         progress(total, total, "done")
-    return MapResult(request, tuple(plans))
+    rows = tuple({m: per_method[m][i] for m in request.methods} for i in range(len(request.layers)))
+    return MapResult(request, rows)
 
 
 @dataclass(frozen=True)
@@ -68,6 +85,7 @@ class SweepRequest:
     layers: tuple[ConvLayer, ...]
     arrays: tuple[ArraySpec, ...]
     methods: tuple[str, ...]
+    options: dict = field(default_factory=dict, hash=False)  # as MapRequest.options
 
 
 @dataclass(frozen=True)
@@ -91,7 +109,8 @@ def sweep(request: SweepRequest, progress: Progress | None = None,
             if progress:
                 progress(done, n, f"{array.label()} ({method})")
             try:
-                cycles = sum(p.cycles for p in map_many(request.layers, array, method))
+                opts = request.options.get(method, {})
+                cycles = sum(p.cycles for p in map_many(request.layers, array, method, **opts))
             except XbarError as e:
                 raise XbarError(f"array {array.label()}, method {method}: {e}") from e
             totals[method].append(cycles)

@@ -57,9 +57,7 @@ def plans_for(layers, array: ArraySpec, method: str, values: dict) -> list:
 
 def map_layers(layers, array: ArraySpec, methods, values: dict):
     """A MapResult (engine.batch) of every method over the layer list, options applied."""
-    from ..batch import MapRequest, MapResult
+    from ..batch import MapRequest, map_network
 
-    layers, methods = tuple(layers), tuple(methods)
-    per = {m: plans_for(layers, array, m, values) for m in methods}
-    return MapResult(MapRequest(layers, array, methods), tuple({m: per[m][i] for m in methods}
-                                                               for i in range(len(layers))))
+    options = {m: {k: v for k, v in values.items() if k in option_names(m)} for m in methods}
+    return map_network(MapRequest(tuple(layers), array, tuple(methods), {m: o for m, o in options.items() if o}))

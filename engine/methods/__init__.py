@@ -81,6 +81,11 @@ def map_layer(layer: ConvLayer, array: ArraySpec, method: str, **options) -> Pla
     return get(method)(layer, array) if opts is None else get(method)(layer, array, opts)
 
 
+def has_batch(method: str) -> bool:
+    """Whether the method maps a whole layer list in one pass (see `map_many`)."""
+    return method in _BATCH
+
+
 def map_many(layers, array: ArraySpec, method: str, **options) -> list[Plan]:
     """Plans for many layers with one method: one vectorized pass where the method has one,
     the whole list at once for network-level methods (vwc-sdk propagates its pruning)."""

@@ -187,3 +187,15 @@ def test_cli_sweep_csv(capsys):
     assert lines[0] == "rows,cols,cell_bits,weight_bits,vw-sdk,xbar-opt,lower_bound"
     row512 = next(x for x in lines if x.startswith("512,512"))
     assert row512 == "512,512,1,1,4294,3833,3226"
+
+
+def test_map_network_equals_cli_for_network_level_methods():
+    # vwc-sdk prunes across layers: the app's map_network must give the CLI's figures
+    from engine.batch import MapRequest, map_network
+    from engine.methods import map_many
+
+    layers_ = load_preset("vgg13-paper").layers
+    r = map_network(MapRequest(layers_, A512, ("vw-sdk", "vwc-sdk"), {"vwc-sdk": {"max_prune": 0.25}}))
+    assert r.totals()["vw-sdk"] == 77102
+    assert r.totals()["vwc-sdk"] == sum(p.cycles for p in map_many(layers_, A512, "vwc-sdk", max_prune=0.25))
+    assert r.totals()["vwc-sdk"] < 77102
