@@ -63,7 +63,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # Virtual environment with the pinned dependencies; reinstalled when the packaging files change.
-extras="gui,test,build"
+extras="gui,onnx,test,build"
 [ -x .venv/bin/python ] || { say "creating .venv with $PY"; "$PY" -m venv .venv; }
 stamp=.venv/.xbarscope-installed
 want="$(cat pyproject.toml setup.py | sha1sum | cut -c1-40) $extras"
