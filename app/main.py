@@ -22,6 +22,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--screenshot", metavar="FILE.png",
                    help="start offscreen, map, save a picture of the window, exit")
     p.add_argument("--size", metavar="WxH", help="window size, e.g. 1600x1000")
+    p.add_argument("--methods", metavar="M1,M2", help="methods to map, e.g. vw-sdk,xbar-opt (default: "
+                   "the ones ticked last time, or im2col,sdk,vw-sdk)")
     shot = p.add_argument_group("crossbar state for --screenshot")
     shot.add_argument("--layer", type=int, metavar="I", help="layer to show (1-based; default 1)")
     shot.add_argument("--method", metavar="M", help="method whose plan to show (default vw-sdk)")
@@ -51,9 +53,14 @@ def _load_inputs(args):
     from engine.layers import parse_array_size
     from engine.presets import resolve_network
 
+    from engine.methods import parse_methods
+
     net = resolve_network(args.network) if args.network else None
     array = parse_array_size(args.array) if args.array else None
-    return net, array, _size(args.size)
+    methods = tuple(parse_methods(args.methods)) if args.methods else None
+    if methods and args.method and args.method not in methods:
+        methods += (args.method,)  # the plan asked for must be mapped
+    return net, array, _size(args.size), methods
 
 
 def _crossbar_state(args) -> dict | None:
@@ -81,7 +88,7 @@ def main(argv=None) -> int:
     if args.screenshot or args.self_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before the QApplication exists
     try:
-        net, array, size = _load_inputs(args)
+        net, array, size, methods = _load_inputs(args)
         crossbar = _crossbar_state(args)
     except XbarError as e:
         print(f"xbarscope: {e}", file=sys.stderr)
@@ -95,7 +102,7 @@ def main(argv=None) -> int:
     from app.startup import create_application, open_window, take_screenshot
 
     app = create_application()
-    window = open_window(net, array, size, ephemeral=bool(args.screenshot))
+    window = open_window(net, array, size, ephemeral=bool(args.screenshot), methods=methods)
     if args.screenshot:
         return take_screenshot(app, window, args.screenshot, crossbar)
     return app.exec()

@@ -48,7 +48,7 @@ def default_size() -> tuple[int, int]:
 
 
 def open_window(net: Network | None, array: tuple[int, int] | None, size: tuple[int, int] | None,
-                ephemeral: bool = False) -> MainWindow:
+                ephemeral: bool = False, methods: tuple[str, ...] | None = None) -> MainWindow:
     """Build and show the main window. `ephemeral`: no saved layout, no recovery file."""
     from engine.presets import list_presets
 
@@ -65,6 +65,8 @@ def open_window(net: Network | None, array: tuple[int, int] | None, size: tuple[
     if array is not None:
         spec = window.array_editor.spec() or ArraySpec()
         window.array_editor.set_spec(ArraySpec(array[0], array[1], spec.cell_bits, spec.weight_bits))
+    if methods:
+        window.array_editor.set_methods(methods)
     return window
 
 
@@ -106,21 +108,31 @@ def take_screenshot(app: QApplication, window: MainWindow, path: str, crossbar: 
     `crossbar`: the layer (1-based), method, cycle, colour mode and zoom to show (main.py's flags).
     """
     window.build_charts()
+    want = (crossbar or {}).get("method")
+    if want and want not in window.array_editor.methods():  # the plan asked for must be mapped
+        window.array_editor.set_methods(window.array_editor.methods() + (want,))
     if window.mapping.slot.busy or window.mapping.run():
         _wait([window.mapping.result_ready, window.mapping.slot.failed, window.mapping.slot.cancelled], 60000)
     if window.mapping.result is None:
         print(f"xbarscope: the mapping did not finish: {window.statusBar().currentMessage()}", file=sys.stderr)
         window.shutdown()
         return 1
+    error = None
     try:
         _select(window, crossbar or {})
     except XbarError as e:
-        print(f"xbarscope: {e}", file=sys.stderr)
+        error = e
+    # Let the design-space job and the deferred panels finish before closing either way:
+    # closing under them crashed the interpreter's teardown now and then.
+    if window.design.slot.busy:
+        _wait([window.design.slot.result, window.design.slot.failed], 30000)
+    if error is not None:
+        print(f"xbarscope: {error}", file=sys.stderr)
+        for _ in range(3):
+            app.processEvents()
         window.project.mark_clean()
         window.close()
         return 2
-    if window.design.slot.busy:
-        _wait([window.design.slot.result, window.design.slot.failed], 30000)
     for _ in range(3):  # let layouts settle and every dock paint once
         app.processEvents()
     ok = window.grab().save(str(Path(path)))
