@@ -39,6 +39,9 @@ version="$(env -u DISPLAY QT_QPA_PLATFORM=offscreen LANG=C.UTF-8 "$app" --versio
   echo "build.sh: the bundle does not start ($app --version failed)" >&2; exit 1; }
 echo "build.sh: built $version in $((SECONDS - start)) s: $app"
 echo "build.sh: bundle size $(du -sh "$dist/XbarScope" | cut -f1); the largest parts:"
-{ du -s "$dist/XbarScope/_internal"/* | sort -rn | head -6
-  du -s "$dist/XbarScope/_internal/PySide6/Qt/lib"/* | sort -rn | head -4  # (one du per list: du counts a file once)
+# awk, not head: head exits early and the SIGPIPE fails the script under pipefail.
+{ du -s "$dist/XbarScope/_internal"/* | sort -rn | awk 'NR <= 6'
+  if [ -d "$dist/XbarScope/_internal/PySide6/Qt/lib" ]; then  # (one du per list: du counts a file once)
+    du -s "$dist/XbarScope/_internal/PySide6/Qt/lib"/* | sort -rn | awk 'NR <= 4'
+  fi
 } | awk -v d="$dist/XbarScope/" '{ sub(d, "", $2); printf "  %6.1f MB  %s\n", $1 / 1024, $2 }'
