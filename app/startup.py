@@ -26,6 +26,7 @@ def create_application() -> QApplication:
     app.setOrganizationName(settings.ORGANIZATION)
     app.setApplicationName(settings.APPLICATION)
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("xbarscope")  # Wayland matches the window to resources/xbarscope.desktop
     app.setStyle("Fusion")  # the same look on every desktop, and in screenshots
     icon = resource_path("icons", "xbarscope.png")
     if icon.is_file():
