@@ -7,7 +7,7 @@ sweep charts at the bottom. Docks can be rearranged; the layout is kept in QSett
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtWidgets import QMainWindow, QToolBar
+from PySide6.QtWidgets import QMainWindow, QToolBar, QVBoxLayout, QWidget
 
 from engine.methods import DESCRIPTIONS, METHODS
 
@@ -24,6 +24,7 @@ from app.results_export import export_results_csv
 from app.selection import SelectionModel
 from app.widgets.array_editor import ArrayEditor
 from app.widgets.central_area import CentralArea
+from app.widgets.energy_editor import EnergyEditor
 from app.widgets.inspector import Inspector
 from app.widgets.lazy_panel import LazyPanel
 from app.widgets.layer_editor import LayerEditor
@@ -32,7 +33,8 @@ from app.widgets.results_table import ResultsTable
 from app.widgets.run_bar import RunBar
 from app.workers import JobRunner
 from app.workspace import Workspace
-from app.window_wiring import CROSSBAR_EXPORTS, connect_charts, connect_crossbar, connect_mapping, connect_selection
+from app.window_wiring import (CROSSBAR_EXPORTS, connect_charts, connect_crossbar, connect_energy, connect_mapping,
+                               connect_selection)
 
 
 class MainWindow(QMainWindow):
@@ -59,9 +61,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.central)
         self.layer_editor = LayerEditor(self.layer_model, presets)
         self.array_editor = ArrayEditor(dict(DESCRIPTIONS))
+        self.energy_editor = EnergyEditor()
         self.inspector = Inspector(list(METHODS))
         self.results_table = ResultsTable(self.results_model)
         self.comparison = LazyPanel(_comparison_chart, "comparison chart")
+        self.bound_panel = LazyPanel(_bound_chart, "distance to bound chart")
         self.sweep_panel = LazyPanel(_sweep_chart, "sweep chart")
         self.design_panel = LazyPanel(_design_space_view, "design space")
         self.run_bar = RunBar()
@@ -71,14 +75,22 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.BottomLeftCorner, bottom)
         self.setCorner(Qt.BottomRightCorner, bottom)
         self.network_dock = docks.add_dock(self, "Network", "networkDock", self.layer_editor, left)
-        self.array_dock = docks.add_dock(self, "Array and methods", "arrayDock", self.array_editor, left)
+        array_panel = QWidget()
+        array_lay = QVBoxLayout(array_panel)
+        array_lay.setContentsMargins(0, 0, 0, 0)
+        array_lay.setSpacing(0)
+        array_lay.addWidget(self.array_editor)
+        array_lay.addWidget(self.energy_editor)
+        self.array_dock = docks.add_dock(self, "Array and methods", "arrayDock", array_panel, left)
         self.inspector_dock = docks.add_dock(self, "Inspector", "inspectorDock", docks.scrollable(self.inspector), right)
         self.results_dock = docks.add_dock(self, "Results", "resultsDock", self.results_table, bottom)
         self.comparison_dock = docks.add_dock(self, "Comparison", "comparisonDock", self.comparison, bottom)
+        self.bound_dock = docks.add_dock(self, "Distance to bound", "boundDock", self.bound_panel, bottom)
         self.design_dock = docks.add_dock(self, "Design space (VW-SDK)", "designDock", self.design_panel, bottom)
         self.sweep_dock = docks.add_dock(self, "Array-size sweep", "sweepDock", self.sweep_panel, bottom)
         self.splitDockWidget(self.network_dock, self.array_dock, Qt.Vertical)
-        for a, b in ((self.results_dock, self.comparison_dock), (self.comparison_dock, self.design_dock),
+        for a, b in ((self.results_dock, self.comparison_dock), (self.comparison_dock, self.bound_dock),
+                     (self.bound_dock, self.design_dock),
                      (self.design_dock, self.sweep_dock)):
             self.tabifyDockWidget(a, b)
         self.results_dock.raise_()
@@ -122,7 +134,7 @@ class MainWindow(QMainWindow):
             run_menu.addAction(a[name])
         view_menu = bar.addMenu("&View")
         for dock in (self.network_dock, self.array_dock, self.inspector_dock, self.design_dock,
-                     self.results_dock, self.comparison_dock, self.sweep_dock):
+                     self.results_dock, self.comparison_dock, self.bound_dock, self.sweep_dock):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
         for name in ("bigger_text", "smaller_text", "reset_layout", None, "presentation"):
@@ -154,6 +166,7 @@ class MainWindow(QMainWindow):
         connect_mapping(self)
         connect_selection(self)
         connect_charts(self)
+        connect_energy(self)
 
     # --- small behaviours the wiring calls ---------------------------------------------
     def show_status(self, text: str, ms: int = 8000) -> None:
@@ -165,7 +178,7 @@ class MainWindow(QMainWindow):
 
     def build_charts(self) -> None:
         """Build the pyqtgraph panels and the crossbar view (after the first paint: see LazyPanel)."""
-        for panel in (self.comparison, self.sweep_panel, self.design_panel):
+        for panel in (self.comparison, self.bound_panel, self.sweep_panel, self.design_panel):
             panel.build()
         if not hasattr(self.central.crossbar, "playback"):  # still the placeholder
             from app.crossbar.view import CrossbarView
@@ -218,6 +231,11 @@ class MainWindow(QMainWindow):
 def _comparison_chart():
     from app.widgets.comparison_chart import ComparisonChart
     return ComparisonChart()
+
+
+def _bound_chart():
+    from app.widgets.bound_chart import BoundChart
+    return BoundChart()
 
 
 def _sweep_chart():

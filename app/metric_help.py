@@ -31,5 +31,13 @@ HELP = {
     "vs_sdk": "Speed-up over SDK: SDK cycles ÷ this method's cycles.",
     "regions": "Regions: an edge-aware plan maps the bulk of the output with one parallel window "
                "and the leftover edge strips and corner with their own; other plans have one region.",
+    "adc": "ADC conversions: analog-to-digital conversions over the whole layer, one per column read "
+           "in each cycle (each bit-slice column counted). Columns whose output lies past the image edge are not read.",
+    "dac": "DAC conversions: digital-to-analog conversions over the whole layer, one per row driven with "
+           "a real input pixel in each cycle. Rows on padding are held at zero without a conversion.",
+    "macs": "MACs: cell multiply-accumulates that use a real input and add to a real output.",
+    "energy": "Energy (proxy): ADC conversions × pJ per ADC conversion + DAC conversions × pJ per DAC "
+              "conversion + MACs × pJ per cell MAC, with the energies set under Array and methods. "
+              "Conversions dominate: fewer cycles usually means fewer of them.",
     "n_pw": "Parallel-window positions: how many times the window is stepped over the output.",
 }

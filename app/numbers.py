@@ -26,3 +26,19 @@ def compact(n: float) -> str:
         if abs(n) >= div:
             return f"{n / div:.3g}{suffix}"
     return f"{n:.3g}"
+
+
+ENERGY_UNITS = {"nJ": 1e3, "µJ": 1e6}  # picojoules per unit
+
+
+def energy_unit(max_pj: float) -> str:
+    """The unit a column of energies reads best in: µJ once a value reaches 1 µJ, else nJ."""
+    return "µJ" if max_pj >= 1e6 else "nJ"
+
+
+def energy(pj, unit: str) -> str:
+    """Picojoules shown in `unit`: 809209.856 pJ, 'nJ' -> '809.2'."""
+    if pj is None:
+        return "–"
+    v = pj / ENERGY_UNITS[unit]
+    return f"{v:,.1f}" if abs(v) >= 10 else f"{v:.3g}"

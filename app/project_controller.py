@@ -49,6 +49,7 @@ class ProjectController(QObject):
         self.importer.imported.connect(self.load_network)
         self.importer.status.connect(self.status)
         workspace.edited.connect(self._on_edit)
+        workspace.options_edited.connect(self._on_edit)
 
     # --- state -----------------------------------------------------------------------
     @property

@@ -24,7 +24,26 @@ def _show_result(w, result) -> None:
     w.results_model.set_result(result, methods)
     w.central.totals.show_result(result, methods)
     w.comparison.call("show_result", result, methods)
+    w.bound_panel.call("show_result", result, methods)
     w.selection.set_result(result)
+
+
+def _energy_changed(w, model) -> None:
+    """New energies per event: the figures follow from the plans already mapped (no re-mapping)."""
+    w.results_model.set_energy_model(model)
+    w.comparison.call("set_energy_model", model)
+    w.workspace.options_edited.emit()  # the project remembers them
+    sel = w.selection.current
+    if sel is not None:
+        w.results_table.select(sel.layer_index, sel.method)
+
+
+def connect_energy(w) -> None:
+    ed = w.energy_editor
+    ed.changed.connect(lambda model: _energy_changed(w, model))
+    w.workspace.register_option("energy", ed.to_json, ed.from_json)
+    w.results_model.set_energy_model(ed.model())
+    w.comparison.call("set_energy_model", ed.model())
 
 
 def _busy_changed(w) -> None:

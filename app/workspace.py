@@ -23,6 +23,7 @@ DRAFT_KEY = "draft_rows"  # raw rows of a table with invalid cells, so autosave 
 
 class Workspace(QObject):
     edited = Signal()  # layers, array, methods or a saved view choice changed
+    options_edited = Signal()  # an option changed that needs no re-mapping (e.g. energies per event)
 
     def __init__(self, layers: LayerTableModel, array_editor, parent=None):
         super().__init__(parent)

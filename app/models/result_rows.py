@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.batch import MapResult
+from engine.energy import Conversions, EnergyModel
 
 from app import method_style, numbers
 
@@ -32,6 +33,9 @@ COLUMNS = (
     ResultColumn("efficiency", "Effi-\nciency", "efficiency"),
     ResultColumn("vs_im2col", "×\nim2col", "vs_im2col"),
     ResultColumn("vs_sdk", "×\nSDK", "vs_sdk"),
+    ResultColumn("adc", "ADC\nconv.", "adc"),
+    ResultColumn("dac", "DAC\nconv.", "dac"),
+    ResultColumn("energy", "Energy\n(nJ)", "energy"),  # the unit follows the values: see energy_title
 )
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 
@@ -52,7 +56,15 @@ def _speedup(base, cycles):
     return None if base is None or not cycles else base / cycles
 
 
-def _row(index: int, name: str, method: str, plan, base: dict) -> ResultRow:
+def energy_title(unit: str) -> str:
+    return f"Energy\n({unit})"
+
+
+def _energy_values(conv: Conversions, model: EnergyModel) -> dict:
+    return {"adc": conv.adc, "dac": conv.dac, "macs": conv.macs, "energy": conv.energy_pj(model)}
+
+
+def _row(index: int, name: str, method: str, plan, base: dict, energy: dict, unit: str) -> ResultRow:
     v = {
         "layer": name, "method": method_style.label(method), "cycles": plan.cycles,
         "windows": plan.nh * plan.nw, "pixels": plan.pix_h * plan.pix_w,
@@ -64,8 +76,9 @@ def _row(index: int, name: str, method: str, plan, base: dict) -> ResultRow:
         "efficiency": plan.efficiency,
         "vs_im2col": _speedup(base.get("im2col"), plan.cycles),
         "vs_sdk": _speedup(base.get("sdk"), plan.cycles),
+        **energy,
     }
-    t = _texts(v)
+    t = _texts(v, unit)
     t["windows"] = numbers.dims(plan.nh, plan.nw) + (" *" if plan.regions else "")
     t["pixels"] = numbers.dims(plan.pix_h, plan.pix_w)
     t["tiles"] = f"{plan.ict:,} / {plan.oct:,}"
@@ -73,9 +86,10 @@ def _row(index: int, name: str, method: str, plan, base: dict) -> ResultRow:
     return ResultRow(index, method, v, t)
 
 
-def _texts(v: dict) -> dict:
+def _texts(v: dict, unit: str) -> dict:
     t = {"layer": v["layer"], "method": v["method"]}
-    for k in ("cycles", "lower_bound", "windows", "pixels"):
+    t["energy"] = "" if v.get("energy") is None else numbers.energy(v["energy"], unit)
+    for k in ("cycles", "lower_bound", "windows", "pixels", "adc", "dac"):
         t[k] = "" if v.get(k) is None else numbers.count(v[k])
     for k in ("weight_util", "block_occ", "mac_util", "efficiency"):
         t[k] = "" if v.get(k) is None else numbers.percent(v[k])
@@ -84,13 +98,26 @@ def _texts(v: dict) -> dict:
     return t
 
 
-def build_rows(result: MapResult, methods: tuple[str, ...] | None = None) -> list[ResultRow]:
-    """One row per layer and shown method, then one totals row per method."""
+def rows_energy_unit(rows: list[ResultRow]) -> str:
+    """The energy column's unit: nJ, or µJ when a layer reaches 1 µJ (totals follow the layers)."""
+    return numbers.energy_unit(max((r.values["energy"] for r in rows if not r.is_total), default=0.0))
+
+
+def build_rows(result: MapResult, methods: tuple[str, ...] | None = None,
+               energy_model: EnergyModel | None = None) -> list[ResultRow]:
+    """One row per layer and shown method, then one totals row per method.
+
+    Energies use `energy_model` (the example defaults when None); `values["energy"]` is in
+    picojoules, its text in the unit of rows_energy_unit."""
+    model = energy_model or EnergyModel()
     shown = tuple(m for m in (methods or result.request.methods) if m in result.request.methods)
+    conv = [{m: p[m].conversions() for m in shown} for p in result.plans]
+    energy = [{m: _energy_values(c[m], model) for m in shown} for c in conv]
+    unit = numbers.energy_unit(max((e[m]["energy"] for e in energy for m in shown), default=0.0))
     rows = []
     for i, (layer, plans) in enumerate(zip(result.request.layers, result.plans)):
         base = {m: plans[m].cycles for m in ("im2col", "sdk") if m in plans}
-        rows += [_row(i, layer.name, m, plans[m], base) for m in shown]
+        rows += [_row(i, layer.name, m, plans[m], base, energy[i][m], unit) for m in shown]
     totals = result.totals()
     bound = result.lower_bound_total()
     for m in shown:
@@ -101,17 +128,22 @@ def build_rows(result: MapResult, methods: tuple[str, ...] | None = None) -> lis
              "mac_util": mac, "lower_bound": bound, "efficiency": bound / cycles if cycles else None,
              "vs_im2col": _speedup(totals.get("im2col"), cycles),
              "vs_sdk": _speedup(totals.get("sdk"), cycles)}
-        rows.append(ResultRow(TOTAL, m, v, _texts(v)))
+        total = sum((c[m] for c in conv), Conversions(0, 0, 0))
+        v.update(_energy_values(total, model))
+        rows.append(ResultRow(TOTAL, m, v, _texts(v, unit)))
     return rows
 
 
 EXPORT_COLUMNS = ("layer", "method", "cycles", "nh", "nw", "ph", "pw", "ict", "oct", "ar", "ac", "regions",
-                  "weight_util", "block_occ", "mac_util", "lower_bound", "efficiency", "vs_im2col", "vs_sdk")
+                  "weight_util", "block_occ", "mac_util", "lower_bound", "efficiency", "vs_im2col", "vs_sdk",
+                  "adc_conversions", "dac_conversions", "macs", "energy_pj")
 
 
 def _export_values(row: ResultRow) -> dict:
     v = dict(row.values)
     v["layer"], v["method"] = row.values["layer"], row.method
+    v["adc_conversions"], v["dac_conversions"] = row.values.get("adc"), row.values.get("dac")
+    v["energy_pj"] = row.values.get("energy")
     if not row.is_total:  # exports keep every figure in a column of its own
         v["nh"], v["nw"] = row.values["window_dims"]
         v["ph"], v["pw"] = row.values["pixel_dims"]

@@ -5,10 +5,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyMod
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from engine.batch import MapResult
+from engine.energy import EnergyModel
 
 from app import method_style
 from app.metric_help import HELP
-from app.models.result_rows import COLUMNS, ResultRow, build_rows
+from app.models.result_rows import COLUMNS, ResultRow, build_rows, energy_title, rows_energy_unit
 
 SORT_ROLE = Qt.UserRole + 1  # raw number for sorting and for tests
 ROW_ROLE = Qt.UserRole + 2  # the ResultRow
@@ -22,15 +23,30 @@ class ResultsModel(QAbstractTableModel):
         self.result: MapResult | None = None
         self.rows: list[ResultRow] = []
         self.stale = False  # inputs changed since this result: shown greyed until re-run
+        self.methods: tuple[str, ...] | None = None
+        self.energy_model = EnergyModel()
+        self.energy_unit = "nJ"
         self._bold = QFont()
         self._bold.setBold(True)
 
     def set_result(self, result: MapResult | None, methods: tuple[str, ...] | None = None) -> None:
-        self.beginResetModel()
-        self.result = result
-        self.rows = build_rows(result, methods) if result is not None else []
+        self.result, self.methods = result, methods
         self.stale = False
+        self._rebuild()
+
+    def set_energy_model(self, model: EnergyModel) -> None:
+        """New energies per event: the figures are recomputed from the same plans (no re-mapping)."""
+        if model != self.energy_model:
+            self.energy_model = model
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        self.beginResetModel()
+        result = self.result
+        self.rows = build_rows(result, self.methods, self.energy_model) if result is not None else []
+        self.energy_unit = rows_energy_unit(self.rows)
         self.endResetModel()
+        self.headerDataChanged.emit(Qt.Horizontal, 0, len(COLUMNS) - 1)
 
     def set_stale(self, stale: bool) -> None:
         if stale != self.stale and self.rows:
@@ -48,7 +64,7 @@ class ResultsModel(QAbstractTableModel):
             return None
         col = COLUMNS[section]
         if role == Qt.DisplayRole:
-            return col.title
+            return energy_title(self.energy_unit) if col.key == "energy" else col.title
         if role == Qt.ToolTipRole and col.help:
             return HELP[col.help]
         return None

@@ -6,6 +6,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from engine.batch import MapResult
+from engine.energy import EnergyModel
 
 from app import method_style, numbers
 from app.widgets.chart_axes import TEXT, CountAxis, LabelAxis, styled_plot, title_size
@@ -16,6 +17,8 @@ class ComparisonChart(QWidget):
         super().__init__(parent)
         self.result: MapResult | None = None
         self.methods: tuple[str, ...] = ()
+        self.energy_model = EnergyModel()
+        self.energy_totals: dict[str, float] = {}  # method -> total energy in pJ, as drawn
         self.log_scale = QCheckBox("Log scale")
         self.log_scale.setToolTip("Show cycles on a logarithmic axis (layers differ by orders of magnitude)")
         self.log_scale.setChecked(True)
@@ -31,8 +34,12 @@ class ComparisonChart(QWidget):
         self.method_axis = LabelAxis("bottom")
         self.speed_plot = self.view.addPlot(axisItems={"bottom": self.method_axis})
         styled_plot(self.speed_plot, "Total speed-up over im2col", "× faster", "method")
+        self.energy_axis = LabelAxis("bottom")
+        self.energy_plot = self.view.addPlot(axisItems={"bottom": self.energy_axis})
+        styled_plot(self.energy_plot, "Total energy", "µJ", "method")
         self.view.ci.layout.setColumnStretchFactor(0, 4)
         self.view.ci.layout.setColumnStretchFactor(1, 1)
+        self.view.ci.layout.setColumnStretchFactor(2, 1)
 
         top = QHBoxLayout()
         top.addStretch(1)
@@ -47,9 +54,17 @@ class ComparisonChart(QWidget):
         self.methods = tuple(m for m in methods if result is not None and m in result.request.methods)
         self._redraw()
 
+    def set_energy_model(self, model: EnergyModel) -> None:
+        """New energies per event: only the energy bars change (no re-mapping)."""
+        self.energy_model = model
+        self.energy_plot.clear()
+        if self.result is not None and self.methods:
+            self._draw_energy()
+
     def _redraw(self) -> None:
         self.cycles_plot.clear()
         self.speed_plot.clear()
+        self.energy_plot.clear()
         self.legend.clear()
         if self.result is None or not self.methods:
             return
@@ -73,6 +88,30 @@ class ComparisonChart(QWidget):
         self.cycles_plot.getAxis("bottom").setLabel("layer (number in the table)" if many else "layer")
         self.cycles_plot.enableAutoRange()
         self._draw_speedups()
+        self._draw_energy()
+
+    def _draw_energy(self) -> None:
+        model = self.energy_model
+        self.energy_totals = {m: sum(p[m].conversions().energy_pj(model) for p in self.result.plans)
+                              for m in self.methods}
+        unit = numbers.energy_unit(max(self.energy_totals.values()))
+        div = numbers.ENERGY_UNITS[unit]
+        self.energy_plot.setTitle(f"Total energy ({unit})", size=title_size(), color=TEXT)
+        self.energy_plot.getAxis("left").setLabel(unit, color=TEXT)
+        self.energy_plot.setToolTip(
+            f"Energy proxy with {model.adc_pj:g} pJ per ADC conversion, {model.dac_pj:g} pJ per DAC "
+            f"conversion and {model.mac_pj:g} pJ per cell MAC (set them under Array and methods)")
+        for j, m in enumerate(self.methods):
+            e = self.energy_totals[m] / div
+            self.energy_plot.addItem(pg.BarGraphItem(x=[j], height=[e], width=0.6, brush=method_style.color(m)))
+            text = pg.TextItem(numbers.energy(self.energy_totals[m], unit), color=TEXT, anchor=(0.5, 1.0))
+            text.setFont(_bold_font())
+            text.setPos(j, e)
+            self.energy_plot.addItem(text)
+        self.energy_axis.set_labels({j: method_style.label(m) for j, m in enumerate(self.methods)})
+        top = max(self.energy_totals.values()) / div
+        self.energy_plot.setYRange(0, (top or 1) * 1.2, padding=0)
+        self.energy_plot.setXRange(-0.6, len(self.methods) - 0.4, padding=0)
 
     def _draw_speedups(self) -> None:
         totals = self.result.totals()
