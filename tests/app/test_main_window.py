@@ -102,6 +102,9 @@ def test_errors_name_the_layer_in_the_status_bar(qtbot, open_app_window):
     from engine.errors import XbarError
 
     w = open_app_window("resnet18-paper")
+    # Let the start-up job finish first: its late result would overwrite the status message.
+    run_and_wait(qtbot, w)
+    w.mapping.debounce.stop()
 
     def failing(request, progress, should_stop):
         raise XbarError("layer 'conv3', method vw-sdk: something the engine refused")
