@@ -22,8 +22,6 @@ from .layers import ArraySpec, ConvLayer, ceil_div
 if TYPE_CHECKING:
     from .compress.model import Compression
 
-SPLITS = ("flat", "channel")
-
 
 def lower_bound(layer: ConvLayer, array: ArraySpec) -> int:
     """Section 4: no mapping of this model needs fewer cycles than this."""
