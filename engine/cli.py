@@ -135,7 +135,7 @@ def text_table(head: list[str], rows: list[list[str]], title: str, left: int = 2
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
 
     def fmt(r):
-        return "  ".join(c.ljust(w) if i < left else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+        return "  ".join(c.ljust(w) if i < left else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()
 
     rule = fmt(["-" * w for w in widths])
     lines = [title, fmt(head), rule]
@@ -146,11 +146,37 @@ def text_table(head: list[str], rows: list[list[str]], title: str, left: int = 2
     return "\n".join(lines)
 
 
+COMPRESSION_CSV = ("rows_before", "rows_after", "rows_skipped", "compression_rate", "channels_removed",
+                   "cycles_before")
+
+
+def compression_fields(p: Plan) -> dict | None:
+    """The figures of a compressed plan (None for other plans), as the CSV names them."""
+    comp = p.compression
+    if comp is None:
+        return None
+    return {"rows_before": comp.dense_rows, "rows_after": comp.kept_rows, "rows_skipped": comp.rows_skipped,
+            "compression_rate": comp.compression_rate,
+            "channels_removed": int(comp.channels_removed.size) if comp.kind == "vwc-sdk" else None,
+            "cycles_before": comp.base.cycles}
+
+
+def _compression_cells(p: Plan) -> list[str]:
+    f = compression_fields(p)
+    if f is None:
+        return ["", "", ""]
+    removed = "" if f["channels_removed"] is None else f"{f['channels_removed']:,}"
+    return [f"{f['rows_skipped']:,}", f"{f['compression_rate']:.2f}x", removed]
+
+
 def map_table(result, array: ArraySpec, net_name: str, energy: EnergyModel | None = None) -> str:
     energy = energy or EnergyModel()
     methods = result.request.methods
     base = "im2col" if "im2col" in methods else None
+    compressed = any(p[m].compression is not None for p in result.plans for m in methods)
     head = ["layer", "method", "cycles", "PW win (px)", "ICt", "OCt", "AR", "AC", "w.util", "LB", "eff", "energy nJ"]
+    if compressed:
+        head += ["rows skipped", "compr.", "ch. removed"]
     if base:
         head.append("vs im2col")
     rows, energies = [], {m: 0.0 for m in methods}
@@ -161,6 +187,8 @@ def map_table(result, array: ArraySpec, net_name: str, energy: EnergyModel | Non
             energies[m] += e
             row = [layer.name, m, f"{p.cycles:,}", _pw(p), str(p.ict), str(p.oct), str(p.ar), str(p.ac),
                    f"{p.weight_utilization:.1%}", f"{p.lower_bound:,}", f"{p.efficiency:.1%}", f"{e / 1000:,.1f}"]
+            if compressed:
+                row += _compression_cells(p)
             if base:
                 row.append(f"{plans[base].cycles / p.cycles:.2f}x")
             rows.append(row)
@@ -169,6 +197,8 @@ def map_table(result, array: ArraySpec, net_name: str, energy: EnergyModel | Non
     for m in methods:
         row = ["TOTAL", m, f"{totals[m]:,}", "", "", "", "", "", "", f"{lb:,}", f"{lb / totals[m]:.1%}",
                f"{energies[m] / 1000:,.1f}"]
+        if compressed:
+            row += ["", "", ""]
         if base:
             row.append(f"{totals[base] / totals[m]:.2f}x")
         rows.append(row)
@@ -183,7 +213,7 @@ def map_csv(result, energy: EnergyModel | None = None) -> str:
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["layer", "method", "cycles", "nh", "nw", "ph", "pw", "ict", "oct", "ar", "ac", "n_pw", "regions",
                 "row_split", "weight_utilization", "block_occupancy", "mac_utilization", "lower_bound",
-                "adc_conversions", "dac_conversions", "macs", "energy_pj"])
+                "adc_conversions", "dac_conversions", "macs", "energy_pj", *COMPRESSION_CSV])
     for layer, plans in zip(result.request.layers, result.plans):
         for m in result.request.methods:
             p = plans[m]
@@ -191,8 +221,16 @@ def map_csv(result, energy: EnergyModel | None = None) -> str:
             w.writerow([layer.name, m, p.cycles, p.nh, p.nw, p.pix_h, p.pix_w, p.ict, p.oct, p.ar, p.ac, p.n_pw,
                         max(1, len(p.regions)), p.row_split, f"{p.weight_utilization:.6f}",
                         f"{p.block_occupancy:.6f}", f"{p.mac_utilization:.6f}", p.lower_bound, c.adc, c.dac,
-                        c.macs, f"{c.energy_pj(energy):.3f}"])
+                        c.macs, f"{c.energy_pj(energy):.3f}", *_compression_csv(p)])
     return out.getvalue()
+
+
+def _compression_csv(p: Plan) -> list:
+    """Empty cells for plans without compression, so every row has the same columns."""
+    f = compression_fields(p)
+    if f is None:
+        return [""] * len(COMPRESSION_CSV)
+    return [("" if f[k] is None else f"{f[k]:.6f}" if k == "compression_rate" else f[k]) for k in COMPRESSION_CSV]
 
 
 def parse_arrays(text: str, cell_bits: int = 1, weight_bits: int = 1) -> tuple[ArraySpec, ...]:

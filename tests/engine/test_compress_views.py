@@ -101,6 +101,37 @@ def test_cli_json_fields_and_options(capsys):
     assert first["patterns"] == ["000011011", "110110000"] and set(first["pattern_of_channel"]) == {0}
 
 
+def test_cli_table_and_csv_have_compression_columns(capsys):
+    import csv
+    import io
+
+    from engine.presets import load_preset
+
+    net = load_preset("vgg13-paper")
+    array = ArraySpec(256, 256)
+    args = ("map", "--network", "vgg13-paper", "--array", "256x256", "--methods", "sdk,pairs,vwc-sdk")
+    code, out, _ = run(capsys, *args, "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    by = {(r["layer"], r["method"]): r for r in rows}
+    layer = net.layers[1]
+    pairs = map_layer(layer, array, "pairs")
+    r = by[(layer.name, "pairs")]
+    comp = pairs.compression
+    assert (int(r["rows_before"]), int(r["rows_after"]), int(r["rows_skipped"]), int(r["cycles_before"])) == \
+        (comp.dense_rows, comp.kept_rows, comp.rows_skipped, comp.base.cycles)
+    assert (int(r["rows_before"]), int(r["rows_after"])) == (64 * 9, 64 * 4)  # corner4 on a 3x3 PW keeps 4 of 9
+    assert float(r["compression_rate"]) == pytest.approx(2.25) and r["channels_removed"] == ""
+    assert by[(layer.name, "sdk")]["rows_skipped"] == ""
+    vwc = [r for r in rows if r["method"] == "vwc-sdk"]
+    assert all(r["channels_removed"].isdigit() for r in vwc)
+    code, out, _ = run(capsys, *args)
+    lines = out.splitlines()
+    assert "rows skipped" in lines[1] and "compr." in lines[1] and "ch. removed" in lines[1]
+    line = next(x for x in lines if x.startswith(layer.name) and " pairs " in x)
+    assert line.split()[-2:] == ["320", "2.25x"]  # no channel removed: the last cell is empty
+
+
 @pytest.mark.parametrize("args,msg", [
     (["--methods", "pairs", "--patterns", "0101"], "9 characters"),
     (["--methods", "kerntrol", "--threshold", "1.5"], "threshold must be"),
