@@ -39,5 +39,9 @@ HELP = {
     "energy": "Energy (proxy): ADC conversions × pJ per ADC conversion + DAC conversions × pJ per DAC "
               "conversion + MACs × pJ per cell MAC, with the energies set under Array and methods. "
               "Conversions dominate: fewer cycles usually means fewer of them.",
+    "rows_skipped": "Rows skipped (compression-aware methods): array rows of the uncompressed layout that hold "
+                    "no weight after pruning and are left out; the kept rows are repacked into fewer row tiles.",
+    "compression_rate": "Compression rate: rows of the uncompressed layout ÷ rows kept. 2× means half the rows.",
+    "channels_removed": "Channels removed (VWC-SDK): residual input channels pruned so that every row tile is full.",
     "n_pw": "Parallel-window positions: how many times the window is stepped over the output.",
 }

@@ -19,6 +19,7 @@ from .errors import XbarError
 from .layers import ArraySpec, ConvLayer, parse_array_size
 from .energy import EnergyModel
 from .compress.cli_options import add_arguments as add_compress_args, map_layers, options_from_args, plans_for
+from .compress.views import COMPRESSION_FIELDS, compression_fields
 from .methods import DEFAULT_METHODS, DESCRIPTIONS, METHODS, parse_methods
 from .plan import Plan
 from .simulate import verify
@@ -146,21 +147,6 @@ def text_table(head: list[str], rows: list[list[str]], title: str, left: int = 2
     return "\n".join(lines)
 
 
-COMPRESSION_CSV = ("rows_before", "rows_after", "rows_skipped", "compression_rate", "channels_removed",
-                   "cycles_before")
-
-
-def compression_fields(p: Plan) -> dict | None:
-    """The figures of a compressed plan (None for other plans), as the CSV names them."""
-    comp = p.compression
-    if comp is None:
-        return None
-    return {"rows_before": comp.dense_rows, "rows_after": comp.kept_rows, "rows_skipped": comp.rows_skipped,
-            "compression_rate": comp.compression_rate,
-            "channels_removed": int(comp.channels_removed.size) if comp.kind == "vwc-sdk" else None,
-            "cycles_before": comp.base.cycles}
-
-
 def _compression_cells(p: Plan) -> list[str]:
     f = compression_fields(p)
     if f is None:
@@ -213,7 +199,7 @@ def map_csv(result, energy: EnergyModel | None = None) -> str:
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["layer", "method", "cycles", "nh", "nw", "ph", "pw", "ict", "oct", "ar", "ac", "n_pw", "regions",
                 "row_split", "weight_utilization", "block_occupancy", "mac_utilization", "lower_bound",
-                "adc_conversions", "dac_conversions", "macs", "energy_pj", *COMPRESSION_CSV])
+                "adc_conversions", "dac_conversions", "macs", "energy_pj", *COMPRESSION_FIELDS])
     for layer, plans in zip(result.request.layers, result.plans):
         for m in result.request.methods:
             p = plans[m]
@@ -229,8 +215,8 @@ def _compression_csv(p: Plan) -> list:
     """Empty cells for plans without compression, so every row has the same columns."""
     f = compression_fields(p)
     if f is None:
-        return [""] * len(COMPRESSION_CSV)
-    return [("" if f[k] is None else f"{f[k]:.6f}" if k == "compression_rate" else f[k]) for k in COMPRESSION_CSV]
+        return [""] * len(COMPRESSION_FIELDS)
+    return [("" if f[k] is None else f"{f[k]:.6f}" if k == "compression_rate" else f[k]) for k in COMPRESSION_FIELDS]
 
 
 def parse_arrays(text: str, cell_bits: int = 1, weight_bits: int = 1) -> tuple[ArraySpec, ...]:

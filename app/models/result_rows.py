@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.batch import MapResult
+from engine.compress.views import COMPRESSION_FIELDS, compression_fields
 from engine.energy import Conversions, EnergyModel
 
 from app import method_style, numbers
@@ -36,7 +37,12 @@ COLUMNS = (
     ResultColumn("adc", "ADC\nconv.", "adc"),
     ResultColumn("dac", "DAC\nconv.", "dac"),
     ResultColumn("energy", "Energy\n(nJ)", "energy"),  # the unit follows the values: see energy_title
+    # Compression-aware methods only (the table hides them when no such method is shown).
+    ResultColumn("rows_skipped", "Rows\nskipped", "rows_skipped"),
+    ResultColumn("compression_rate", "Compr.\nrate", "compression_rate"),
+    ResultColumn("channels_removed", "Channels\nremoved", "channels_removed"),
 )
+COMPRESSION_COLUMNS = ("rows_skipped", "compression_rate", "channels_removed")
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 
 
@@ -77,6 +83,7 @@ def _row(index: int, name: str, method: str, plan, base: dict, energy: dict, uni
         "vs_im2col": _speedup(base.get("im2col"), plan.cycles),
         "vs_sdk": _speedup(base.get("sdk"), plan.cycles),
         **energy,
+        **(compression_fields(plan) or {}),
     }
     t = _texts(v, unit)
     t["windows"] = numbers.dims(plan.nh, plan.nw) + (" *" if plan.regions else "")
@@ -93,9 +100,24 @@ def _texts(v: dict, unit: str) -> dict:
         t[k] = "" if v.get(k) is None else numbers.count(v[k])
     for k in ("weight_util", "block_occ", "mac_util", "efficiency"):
         t[k] = "" if v.get(k) is None else numbers.percent(v[k])
-    for k in ("vs_im2col", "vs_sdk"):
+    for k in ("vs_im2col", "vs_sdk", "compression_rate"):
         t[k] = "" if v.get(k) is None else numbers.ratio(v[k])
+    for k in ("rows_skipped", "channels_removed"):
+        t[k] = "" if v.get(k) is None else numbers.count(v[k])
     return t
+
+
+def _compression_total(plans: list) -> dict:
+    """Network figures of a compressed method: rows and channels summed, rate = rows before / after."""
+    f = [compression_fields(p) for p in plans]
+    if any(x is None for x in f):
+        return {}
+    before, after = sum(x["rows_before"] for x in f), sum(x["rows_after"] for x in f)
+    removed = [x["channels_removed"] for x in f]
+    return {"rows_before": before, "rows_after": after, "rows_skipped": sum(x["rows_skipped"] for x in f),
+            "compression_rate": before / after if after else None,
+            "channels_removed": None if None in removed else sum(removed),
+            "cycles_before": sum(x["cycles_before"] for x in f)}
 
 
 def rows_energy_unit(rows: list[ResultRow]) -> str:
@@ -130,13 +152,14 @@ def build_rows(result: MapResult, methods: tuple[str, ...] | None = None,
              "vs_sdk": _speedup(totals.get("sdk"), cycles)}
         total = sum((c[m] for c in conv), Conversions(0, 0, 0))
         v.update(_energy_values(total, model))
+        v.update(_compression_total([p[m] for p in result.plans]))
         rows.append(ResultRow(TOTAL, m, v, _texts(v, unit)))
     return rows
 
 
 EXPORT_COLUMNS = ("layer", "method", "cycles", "nh", "nw", "ph", "pw", "ict", "oct", "ar", "ac", "regions",
                   "weight_util", "block_occ", "mac_util", "lower_bound", "efficiency", "vs_im2col", "vs_sdk",
-                  "adc_conversions", "dac_conversions", "macs", "energy_pj")
+                  "adc_conversions", "dac_conversions", "macs", "energy_pj", *COMPRESSION_FIELDS)
 
 
 def _export_values(row: ResultRow) -> dict:

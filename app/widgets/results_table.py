@@ -6,7 +6,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableView, QVBoxLayout, QWidget)
 
-from app.models.result_rows import COLUMN_INDEX, to_delimited
+from app.models.result_rows import COLUMN_INDEX, COMPRESSION_COLUMNS, to_delimited
 from app.models.results_model import ROW_ROLE, ResultsModel, TotalsLastProxy
 
 
@@ -61,6 +61,10 @@ class ResultsTable(QWidget):
         model.modelReset.connect(self._after_reset)
 
     def _after_reset(self) -> None:
+        # Compression columns only when a compression-aware method is shown: the table is wide enough.
+        for key in COMPRESSION_COLUMNS:
+            self.table.setColumnHidden(COLUMN_INDEX[key], not any(r.values.get(key) is not None
+                                                                  for r in self.model.rows))
         self.table.resizeColumnsToContents()
         stale = " (out of date: run again)" if self.model.stale else ""
         self.status.setText("" if self.model.rows else "Run the mapping (F5) to see results.")

@@ -22,11 +22,13 @@ from .grid import compressed_grid
 from .model import Compression, attach, copy_windows, footprints, place_kernels
 from .patterns import ASSIGN_RULES, PATTERN_SETS, parse_patterns, pattern_masks
 from .reference import random_extra, reference_conv
-from .views import CellTables, RowFate, cell_tables, dense_plan, kernel_masks, row_fate, row_slots
+from .views import (COMPRESSION_FIELDS, CellTables, RowFate, cell_tables, compression_fields, dense_plan,
+                    kernel_masks, row_fate, row_slots)
 
 __all__ = [
-    "ASSIGN_RULES", "CellTables", "Compression", "KerntrolOptions", "PATTERN_SETS", "PairsOptions", "RowFate",
+    "ASSIGN_RULES", "COMPRESSION_FIELDS", "CellTables", "Compression", "KerntrolOptions", "PATTERN_SETS", "PairsOptions", "RowFate",
     "VwcOptions", "attach", "base_candidate", "candidate_plan", "cell_tables", "chain_links", "compressed_grid",
+    "compression_fields",
     "copy_windows", "coverage", "dense_plan", "footprints", "kernel_masks", "kerntrol_plan", "omitted_pixels",
     "pairs_plan", "parse_patterns", "pattern_masks", "place_kernels", "prune_network", "random_extra",
     "reference_conv", "row_fate", "row_slots", "row_utilization", "vwc_layer",

@@ -134,3 +134,20 @@ def cell_tables(plan: Plan) -> CellTables:
             out = np.where(e & ~inside, EXTRA, out)
         codes[i] = np.where(keep, k[None, :], out)
     return CellTables(cls.astype(np.int64), codes)
+
+
+COMPRESSION_FIELDS = ("rows_before", "rows_after", "rows_skipped", "compression_rate", "channels_removed",
+                      "cycles_before")
+
+
+def compression_fields(plan: Plan) -> dict | None:
+    """A compressed plan's figures for tables and CSV files (None for other plans):
+    rows before and after, rows skipped, compression rate, channels removed (VWC-SDK
+    only, else None) and the uncompressed layout's cycles."""
+    comp = plan.compression
+    if comp is None:
+        return None
+    return {"rows_before": comp.dense_rows, "rows_after": comp.kept_rows, "rows_skipped": comp.rows_skipped,
+            "compression_rate": comp.compression_rate,
+            "channels_removed": int(comp.channels_removed.size) if comp.kind == "vwc-sdk" else None,
+            "cycles_before": comp.base.cycles}
