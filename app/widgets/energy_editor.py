@@ -24,6 +24,15 @@ FIELDS = (  # (EnergyModel field, label, tooltip)
 )
 
 
+class EnergySpinBox(QDoubleSpinBox):
+    """Four decimals for values such as 0.001 pJ, without trailing zeros ('2 pJ', not '2.0000 pJ')."""
+
+    def textFromValue(self, value: float) -> str:
+        text = self.locale().toString(value, "f", self.decimals())
+        point = self.locale().decimalPoint()
+        return text.rstrip("0").rstrip(point) if point in text else text
+
+
 class EnergyEditor(QWidget):
     changed = Signal(object)  # the new EnergyModel
 
@@ -40,7 +49,7 @@ class EnergyEditor(QWidget):
                          "pJ per DAC conversion + MACs × pJ per cell MAC")
         grid.addWidget(title, 0, 0, 1, 4)
         for i, (field, label, tip) in enumerate(FIELDS):
-            s = QDoubleSpinBox()
+            s = EnergySpinBox()
             s.setObjectName(f"energy_{field}")
             s.setDecimals(4)
             s.setRange(0.0, 1e4)

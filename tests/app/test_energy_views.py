@@ -108,3 +108,15 @@ def test_energy_editor_rejects_unusable_project_values(qtbot):
     assert ed.model() == EnergyModel(adc_pj=1.5)
     ed.from_json("nonsense")
     assert ed.model() == EnergyModel()
+
+
+def test_energy_fields_show_no_trailing_zeros_and_read_typed_values(qtbot):
+    ed = EnergyEditor()
+    qtbot.addWidget(ed)
+    texts = {f: s.text() for f, s in ed.spins.items()}
+    assert texts == {"adc_pj": "2 pJ", "dac_pj": "0.05 pJ", "mac_pj": "0.001 pJ"}
+    spin = ed.spins["dac_pj"]
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin, "0.125")
+    spin.interpretText()
+    assert spin.value() == pytest.approx(0.125) and spin.text() == "0.125 pJ"
