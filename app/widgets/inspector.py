@@ -5,6 +5,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QLabel, QPushButton, QVBoxLayout,
                                QWidget)
 
+from engine.energy import EnergyModel
+
 from app import method_style, numbers
 from app.metric_help import HELP
 from app.crossbar.cell_panel import CellPanel
@@ -26,6 +28,9 @@ PLAN_ROWS = (
     ("Efficiency", "efficiency", lambda p: numbers.percent(p.efficiency)),
 )
 
+# Figures that need the user's energies per event: (label, help key).
+ENERGY_ROWS = (("ADC conv.", "adc"), ("DAC conv.", "dac"), ("Energy", "energy"))
+
 LAYER_ROWS = ("IFM", "Kernel", "Stride, pad", "OFM", "MACs")
 
 
@@ -42,6 +47,8 @@ class Inspector(QWidget):
 
     def __init__(self, methods: list[str], parent=None):
         super().__init__(parent)
+        self.energy_model = EnergyModel()
+        self.plan = None
         self.layer_title = QLabel("No layer selected")
         self.layer_title.setObjectName("inspectorTitle")
         self.layer_title.setWordWrap(True)
@@ -72,7 +79,7 @@ class Inspector(QWidget):
         self.values: dict[str, QLabel] = {}
         form = QFormLayout()
         form.addRow("Method", self.method)
-        for title, key, _ in PLAN_ROWS:
+        for title, key in [(t, k) for t, k, _ in PLAN_ROWS] + list(ENERGY_ROWS):
             name, value = QLabel(title), QLabel("–")
             value.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
             value.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -122,6 +129,18 @@ class Inspector(QWidget):
     def show_cell(self, info, pinned: bool = False) -> None:
         self.cell.show_cell(info, pinned)
 
+    def set_energy_model(self, model: EnergyModel) -> None:
+        """The user's energies per event (Array and methods): the energy row follows them."""
+        self.energy_model = model
+        self._show_plan(self.plan)
+
     def _show_plan(self, plan) -> None:
+        self.plan = plan
         for title, key, read in PLAN_ROWS:
             self.values[key].setText(read(plan) if plan is not None else "–")
+        conv = plan.conversions() if plan is not None else None
+        pj = conv.energy_pj(self.energy_model) if conv is not None else None
+        self.values["adc"].setText(numbers.count(conv.adc) if conv else "–")
+        self.values["dac"].setText(numbers.count(conv.dac) if conv else "–")
+        unit = numbers.energy_unit(pj or 0.0)
+        self.values["energy"].setText(f"{numbers.energy(pj, unit)} {unit}" if conv else "–")

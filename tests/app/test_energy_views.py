@@ -120,3 +120,26 @@ def test_energy_fields_show_no_trailing_zeros_and_read_typed_values(qtbot):
     qtbot.keyClicks(spin, "0.125")
     spin.interpretText()
     assert spin.value() == pytest.approx(0.125) and spin.text() == "0.125 pJ"
+
+
+def test_inspector_shows_the_plan_energy_with_the_user_values(qtbot):
+    from app.selection import PlanSelection
+    from app.widgets.inspector import Inspector
+    from engine import ArraySpec, ConvLayer, map_layer
+
+    layer = ConvLayer("c", 56, 56, 64, 64, 3, 3, pad_h=1, pad_w=1)
+    plan = map_layer(layer, ArraySpec(512, 512), "vw-sdk")
+    ins = Inspector(["vw-sdk"])
+    qtbot.addWidget(ins)
+    ins.show_selection(PlanSelection(0, layer, "vw-sdk", plan))
+    conv = plan.conversions()
+    assert ins.values["adc"].text() == f"{conv.adc:,}" and ins.values["dac"].text() == f"{conv.dac:,}"
+    pj = conv.energy_pj(EnergyModel())
+    unit = numbers.energy_unit(pj)
+    assert ins.values["energy"].text() == f"{numbers.energy(pj, unit)} {unit}"
+    mine = EnergyModel(adc_pj=10.0, dac_pj=1.0, mac_pj=0.0)
+    ins.set_energy_model(mine)
+    pj2 = conv.adc * 10.0 + conv.dac * 1.0
+    assert ins.values["energy"].text() == f"{numbers.energy(pj2, numbers.energy_unit(pj2))} {numbers.energy_unit(pj2)}"
+    ins.show_selection(None)
+    assert ins.values["energy"].text() == "–"
