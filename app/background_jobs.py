@@ -52,7 +52,7 @@ class SweepController(QObject):
 
 
 class DesignSpaceController(QObject):
-    """Recomputes the heatmap when the selected layer or the array changes."""
+    """Recomputes the heatmap when the selected layer, the array or the method changes."""
 
     message = Signal(str)
 
@@ -66,13 +66,17 @@ class DesignSpaceController(QObject):
     def _keep(self, space) -> None:
         self.space = space
 
-    def show(self, layer: ConvLayer | None, array: ArraySpec | None) -> None:
+    def show(self, layer: ConvLayer | None, array: ArraySpec | None, method: str = "vw-sdk",
+             options: dict | None = None) -> None:
+        """The design space of `layer` for `method`: a compression-aware method's (pairs,
+        kerntrol, vwc-sdk; `options` by name as map_layer takes them, weights included),
+        else VW-SDK's."""
         if layer is None or array is None:
             self.slot.invalidate()
             self.space = None
-            self.message.emit("Select a valid layer to see its VW-SDK design space.")
+            self.message.emit("Select a valid layer to see its design space.")
             return
-        request = design_space.DesignSpaceRequest(layer, array)
+        request = design_space.DesignSpaceRequest.make(layer, array, method, options)
         if self.space is not None and self.space.request == request:
             return
         if self.slot.request == request and self.slot.busy:

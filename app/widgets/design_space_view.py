@@ -1,6 +1,8 @@
-"""Heatmap of VW-SDK cycles over every (nh, nw) candidate of the selected layer.
+"""Heatmap of a layer's design space: cycles at every (nh, nw) parallel-window candidate.
 
-One ImageItem, cells centred on integers (x = nw, y = nh), fixed levels. Hover names a
+One ImageItem, cells centred on integers (x = nw, y = nh), fixed levels. For a
+compression-aware method three readings share the plot: compressed cycles, the base
+layout's cycles (same colour scale) and the share of rows compression saves. Hover names a
 candidate's figures; a click asks for it as a what-if plan.
 """
 from __future__ import annotations
@@ -8,30 +10,55 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from app import numbers
-from app.design_space import DesignSpace, candidate_at, focus_box
+from app import method_style, numbers
+from app.design_space import READINGS, DesignSpace, base_method, candidate_at, focus_box, method_title
 from app.widgets.chart_axes import styled_plot
 
 _CMAP = pg.colormap.get("viridis")
+_SAVED_CMAP = pg.colormap.get("inferno")
 FOCUS = 2  # the first view shows candidates within this factor of the optimum
 
 
-def heat_rgba(cycles: np.ndarray) -> np.ndarray:
+def heat_rgba(cycles: np.ndarray, span: tuple[float, float] | None = None) -> np.ndarray:
     """(OH, OW) cycles (-1 invalid) -> (OW, OH, 4) uint8 for ImageItem's [x, y] order.
 
-    Fewer cycles is brighter (log scale); candidates that do not fit are transparent.
+    Fewer cycles is brighter (log scale over `span`, default the valid cycles' range);
+    candidates that do not fit are transparent.
     """
     valid = cycles > 0
     rgba = np.zeros(cycles.shape + (4,), dtype=np.uint8)
     if valid.any():
         logc = np.log10(np.where(valid, cycles, 1).astype(float))
-        lo, hi = logc[valid].min(), logc[valid].max()
-        t = 1.0 - (logc - lo) / (hi - lo) if hi > lo else np.ones_like(logc)
+        lo, hi = (np.log10(span) if span else (logc[valid].min(), logc[valid].max()))
+        t = np.clip(1.0 - (logc - lo) / (hi - lo), 0, 1) if hi > lo else np.ones_like(logc)
         rgba[...] = _CMAP.map(t.ravel(), mode="byte").reshape(cycles.shape + (4,))
     rgba[~valid] = 0
     return np.ascontiguousarray(rgba.transpose(1, 0, 2))
+
+
+def saved_rgba(fraction: np.ndarray) -> np.ndarray:
+    """(OH, OW) share of rows saved (-1 invalid) -> (OW, OH, 4); more saved is brighter."""
+    valid = fraction >= 0
+    rgba = np.zeros(fraction.shape + (4,), dtype=np.uint8)
+    if valid.any():
+        hi = fraction[valid].max()
+        t = np.where(valid, fraction, 0) / hi if hi > 0 else np.zeros(fraction.shape)
+        rgba[...] = _SAVED_CMAP.map(0.1 + 0.85 * t.ravel(), mode="byte").reshape(fraction.shape + (4,))
+    rgba[~valid] = 0
+    return np.ascontiguousarray(rgba.transpose(1, 0, 2))
+
+
+def cycle_span(space: DesignSpace) -> tuple[int, int] | None:
+    """The colour scale of the cycle readings: compressed and uncompressed together."""
+    both = [space.cycles("compressed"), space.cycles("uncompressed")]
+    valid = np.concatenate([c[c > 0] for c in both])
+    return (int(valid.min()), int(valid.max())) if valid.size else None
+
+
+def _pixels(layer, nh, nw) -> str:
+    return f"{layer.k_h + (nh - 1) * layer.stride_h}×{layer.k_w + (nw - 1) * layer.stride_w} pixels"
 
 
 class DesignSpaceView(QWidget):
@@ -40,11 +67,33 @@ class DesignSpaceView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.space: DesignSpace | None = None
-        self.title = QLabel("Select a layer to see its VW-SDK design space.")
+        self.reading = "compressed"
+        self.title = QLabel("Select a layer to see its design space.")
         self.title.setObjectName("hintText")
         self.title.setWordWrap(True)
         self.hover = QLabel(" ")
         self.hover.setObjectName("hoverText")
+        self.readings = QWidget()
+        row = QHBoxLayout(self.readings)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        self.reading_buttons: dict[str, QToolButton] = {}
+        group = QButtonGroup(self)
+        for name, tip in zip(READINGS, ("Cycles of the compressed layout at each PW",
+                                        "Cycles of the base layout at each PW, on the same colour scale",
+                                        "Share of the base layout's rows that compression skips at each PW")):
+            b = QToolButton()
+            b.setText(name.capitalize())
+            b.setCheckable(True)
+            b.setToolTip(tip)
+            b.setObjectName(f"reading_{name.replace(' ', '_')}")
+            b.toggled.connect(lambda on, n=name: on and self.set_reading(n))
+            group.addButton(b)
+            self.reading_buttons[name] = b
+            row.addWidget(b)
+        row.addStretch(1)
+        self.reading_buttons["compressed"].setChecked(True)
+        self.readings.hide()
         self.plot_widget = pg.PlotWidget(background="w")
         self.plot = self.plot_widget.getPlotItem()
         styled_plot(self.plot, "", "nh (windows down)", "nw (windows across)")
@@ -53,17 +102,20 @@ class DesignSpaceView(QWidget):
         self.image = pg.ImageItem(axisOrder="col-major")
         self.plot.addItem(self.image)
         self.best_marker = pg.ScatterPlotItem(symbol="star", size=22, brush="#ff2d2d", pen=pg.mkPen("w", width=1.5))
+        self.search_marker = pg.ScatterPlotItem(symbol="d", size=18, brush="#00b4ff", pen=pg.mkPen("k", width=1.5))
         self.what_if_marker = pg.ScatterPlotItem(symbol="o", size=20, brush=None, pen=pg.mkPen("#ff00ff", width=3))
-        self.plot.addItem(self.best_marker)
-        self.plot.addItem(self.what_if_marker)
+        for item in (self.best_marker, self.search_marker, self.what_if_marker):
+            self.plot.addItem(item)
         self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
         self.plot.scene().sigMouseClicked.connect(self._mouse_clicked)
-        self.plot_widget.setToolTip("Brighter = fewer cycles. ★ the optimum; ○ the what-if plan. "
+        self.plot_widget.setToolTip("Brighter = fewer cycles (or more rows saved). ★ the method's plan; "
+                                    "◆ a better compressed PW; ○ the what-if plan. "
                                     "Hover for a candidate's figures; click to show it as a what-if plan.")
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.title)
+        lay.addWidget(self.readings)
         lay.addWidget(self.plot_widget, 1)
         lay.addWidget(self.hover)
 
@@ -72,20 +124,81 @@ class DesignSpaceView(QWidget):
         if space is None:
             self.image.clear()
             self.best_marker.clear()
+            self.search_marker.clear()
             self.what_if_marker.clear()
+            self.readings.hide()
             return
+        self.readings.setVisible(space.compressed)
         oh, ow = space.shape
-        self.image.setImage(heat_rgba(space.cycles()), autoLevels=False, levels=(0, 255))
         self.image.setRect(QRectF(0.5, 0.5, ow, oh))
         best = space.optimum
         self.best_marker.setData([best.nw], [best.nh])
-        layer = space.request.layer
-        fallback = " (im2col fallback wins)" if best.row_split == "flat" else ""
-        self.title.setText(f"<b>{layer.name}</b>: {oh * ow:,} candidates; brighter = fewer cycles. "
-                           f"★ optimum {best.nh}×{best.nw} windows, {numbers.count(best.cycles)} cycles"
-                           f"{fallback}. Zoomed to candidates within {FOCUS}× of it (scroll to zoom).")
+        better = space.better_than_optimum()
+        if better:
+            self.search_marker.setData([better[1]], [better[0]])
+        else:
+            self.search_marker.clear()
+        self._draw()
         nh_max, nw_max = focus_box(space, FOCUS)
         self.plot.setRange(xRange=(0.5, nw_max + 0.5), yRange=(0.5, nh_max + 0.5), padding=0.02)
+
+    def set_reading(self, reading: str) -> None:
+        """compressed | uncompressed | rows saved (compressed spaces)."""
+        if reading not in READINGS:
+            raise ValueError(f"unknown reading {reading!r}")
+        self.reading = reading
+        if not self.reading_buttons[reading].isChecked():
+            self.reading_buttons[reading].setChecked(True)
+        if self.space is not None:
+            self._draw()
+
+    def _draw(self) -> None:
+        space = self.space
+        reading = self.reading if space.compressed else "compressed"
+        if reading == "rows saved":
+            rgba = saved_rgba(space.rows_saved())
+        else:
+            rgba = heat_rgba(space.cycles(reading), cycle_span(space) if space.compressed else None)
+        self.image.setImage(rgba, autoLevels=False, levels=(0, 255))
+        self.title.setText(self._title_text(reading))
+
+    def _title_text(self, reading: str) -> str:
+        space = self.space
+        oh, ow = space.shape
+        layer, best = space.request.layer, space.optimum
+        zoom = f"Zoomed to candidates within {FOCUS}× of the best (scroll to zoom)."
+        if not space.compressed:
+            fallback = " (im2col fallback wins)" if best.row_split == "flat" else ""
+            return (f"<b>{layer.name}</b>: {oh * ow:,} candidates; brighter = fewer cycles. "
+                    f"★ optimum {best.nh}×{best.nw} windows, {numbers.count(best.cycles)} cycles"
+                    f"{fallback}. {zoom}")
+        r = space.request
+        name, base = method_style.label(r.method), method_style.label(base_method(r))
+        if reading == "rows saved":
+            saved = space.rows_saved()
+            top = saved[saved >= 0].max() if (saved >= 0).any() else 0
+            what = (f"rows saved (share of the {base} layout's rows skipped); brighter = more, "
+                    f"0 % … {top:.0%}")
+        else:
+            lo, hi = cycle_span(space) or (0, 0)
+            what = (f"{'compressed' if reading == 'compressed' else f'uncompressed ({base} layout)'} cycles; "
+                    f"brighter = fewer, {numbers.count(lo)} … {numbers.count(hi)} (one scale for both)")
+        whose = f"{base}'s best PW, compressed" if r.method != "vwc-sdk" else "VW-SDK search after pruning"
+        before = best.compression.base.cycles if best.compression is not None else best.cycles
+        text = (f"<b>{layer.name}</b> · {method_title(r.method, r.option_values())} design space: "
+                f"{oh * ow:,} candidates, {what}.<br>"
+                f"★ {name}'s plan ({whose}): {best.nh}×{best.nw} windows ({_pixels(layer, best.nh, best.nw)}), "
+                f"{numbers.count(best.cycles)} cycles ({numbers.count(before)} uncompressed). ")
+        better = space.better_than_optimum()
+        if better:
+            nh, nw, cycles = better
+            gain = best.cycles - cycles
+            text += (f"<br>◆ A compression-aware search would pick {nh}×{nw} windows "
+                     f"({_pixels(layer, nh, nw)}): {numbers.count(cycles)} cycles, "
+                     f"{numbers.count(gain)} ({gain / best.cycles:.0%}) fewer. ")
+        else:
+            text += "No other PW does better compressed. "
+        return text + zoom
 
     def show_message(self, text: str) -> None:
         self.show_space(None)
@@ -101,8 +214,12 @@ class DesignSpaceView(QWidget):
         c = self.space.candidate(nh, nw) if self.space else None
         if c is None:
             return f"{nh} × {nw} windows: does not fit the array"
-        return (f"{nh} × {nw} windows ({c['ph']} × {c['pw']} pixels): {numbers.count(c['cycles'])} cycles · "
-                f"ICt {c['ict']:,} · OCt {c['oct']:,} · AR {c['ar']:,} · AC {c['ac']:,}")
+        if "rows_before" not in c:
+            return (f"{nh} × {nw} windows ({c['ph']} × {c['pw']} pixels): {numbers.count(c['cycles'])} cycles · "
+                    f"ICt {c['ict']:,} · OCt {c['oct']:,} · AR {c['ar']:,} · AC {c['ac']:,}")
+        return (f"{nh} × {nw} windows ({c['ph']} × {c['pw']} pixels) · rows {c['rows_before']:,} → "
+                f"{c['rows_after']:,} · AR {c['ar_before']:,} → {c['ar']:,} · AC {c['ac']:,} · "
+                f"cycles {numbers.count(c['cycles_before'])} → {numbers.count(c['cycles'])}")
 
     def _candidate_at_scene(self, pos):
         if self.space is None or not self.plot.vb.sceneBoundingRect().contains(pos):
