@@ -35,9 +35,9 @@ FIGURES = (
     ("extra", "Extra per copy", "Compensatory weights each kernel copy gains (KERNTROL-C)"),
     ("note", "Note", "What the engine noted: why less (or nothing) was compressed, assumptions"),
 )
-WHAT = {"pairs": "pattern pruning, rows skipped and repacked",
-        "kerntrol": "kernel shape control by PW row utilization",
-        "vwc-sdk": "residual input channels pruned"}
+WHAT = {"pairs": "pattern pruning, row skipping",
+        "kerntrol": "kernel shape control",
+        "vwc-sdk": "residual channels pruned"}
 RULE_PREFIX = {"pairs": "patterns by", "kerntrol": "rows omitted by", "vwc-sdk": "channels pruned:"}
 SECTION = {"pairs": "Pattern of each input channel", "kerntrol": "Shape of each kernel copy",
            "vwc-sdk": "Channels kept and removed"}
@@ -214,10 +214,10 @@ class CompressionPanel(QWidget):
             windows += f" → {numbers.dims(plan.nh, plan.nw)} after pruning"
         self._set("base", f"{method_style.label(c['base_method'])}, {windows} windows, "
                           f"PW {numbers.dims(base.pix_h, base.pix_w)}")
-        options = {k: v for k, v in c["options"].items() if k not in ("base", "patterns")}
+        options = [f"{k} {v}" for k, v in c["options"].items() if k not in ("base", "patterns")]
         if comp.kind == "pairs" and comp.patterns:
-            options["patterns"] = f"{len(comp.patterns)}"
-        self._set("options", ", ".join(f"{k} {v}" for k, v in options.items()) or None)
+            options.insert(0, f"{len(comp.patterns)} patterns")
+        self._set("options", ", ".join(options) or None)
         if c.get("rule"):
             self._set("rule", f"{RULE_PREFIX[comp.kind]} {c['rule']}")
         per_group = " per group" if plan.layer.groups > 1 else ""

@@ -264,7 +264,7 @@ class PatternGrid(HoverCanvas):
         return rect.bottom() + 3
 
     def _layout_pairs(self, items, fm, width) -> float:
-        cs = max(10, min(18, fm.height() * 0.8))  # glyph cell: readable, not dominant
+        cs = max(10, min(22, round(fm.height() * 1.1)))  # glyph cell: readable from the back of a room
         glyph = 3 * cs
         block = max(glyph, max(fm.horizontalAdvance(f"p{i}: {c:,} ch") for i, c in enumerate(self.counts))) + GAP
         colors = categorical(len(self.patterns))
@@ -288,10 +288,10 @@ class PatternGrid(HoverCanvas):
         plan = self.plan
         nh, nw, ph, pw = plan.nh, plan.nw, plan.pix_h, plan.pix_w
         kk = plan.layer.k_h * plan.layer.k_w
-        label_w = fm.horizontalAdvance(f"copy {plan.copies - 1}: {kk}/{kk}")
-        cs = int(max(3, min(20, (width - (nw - 1) * GAP) / (nw * pw))))
+        label_w = fm.horizontalAdvance(f"copy {plan.copies - 1}: {kk}/{kk}") + 6
+        cs = int(max(3, min(18, (width - (nw - 1) * GAP) / (nw * pw))))
         gw, gh = pw * cs, ph * cs
-        captions = gw >= label_w
+        captions = nw * (max(gw, label_w) + GAP) - GAP <= width
         step_x, step_y = max(gw, label_w if captions else 0) + GAP, gh + GAP + (fm.height() + 4 if captions else 0)
         sizes = self.shapes.sum(axis=(1, 2))
         for k in range(plan.copies):
@@ -299,7 +299,7 @@ class PatternGrid(HoverCanvas):
             rect = QRectF(j * step_x, i * step_y, gw, gh)
             items.append(("copy", rect, k, cs))
             if captions:
-                items.append(("text", QRectF(rect.left(), rect.bottom() + 3, step_x - GAP, fm.height()),
+                items.append(("text", QRectF(rect.left(), rect.bottom() + 3, step_x, fm.height()),
                               f"copy {k}: {int(sizes[k])}/{kk}", False))
         top = nh * step_y
         legend = [(filler(KEPT), "kept weight"), (filler(PRUNED, True), "lost (row omitted)")]

@@ -23,7 +23,7 @@ from app.widgets.pattern_grid import TEXT, HoverCanvas, draw_grid, draw_swatches
 READINGS = ("utilization", "skipped")
 RAMPS = {"utilization": ("#eef3fa", "#08519c"), "skipped": ("#fdf0e6", "#a63603")}
 HATCH = "#b3261e"
-MAX_CELL = 52
+MAX_CELL = 46
 
 
 def ramp(t: float, reading: str = "utilization") -> QColor:
