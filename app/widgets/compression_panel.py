@@ -65,6 +65,7 @@ def _channels(ids, total: int) -> tuple[str, str]:
 def _section(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("inspectorTitle")
+    label.setWordWrap(True)  # a narrow dock or large text wraps instead of widening the panel
     return label
 
 
@@ -83,7 +84,6 @@ class CompressionPanel(QWidget):
         super().__init__(parent)
         self.plan = None
         self.title = _section("No layer selected")
-        self.title.setWordWrap(True)
         self.hint = QLabel(NO_COMPRESSION)
         self.hint.setObjectName("hintText")
         self.hint.setWordWrap(True)
