@@ -14,6 +14,15 @@ array and needs several row tiles) is shown in a 1600x1000 crossbar view, and we
   playback     the real thing: the QTimer at one cycle per refresh for a few seconds,
                counted in cycles shown and grid repaints per second (the timer caps it at 60)
 
+With --compressed (default pairs,kerntrol at 1024 and 4096) the same layer is mapped with
+each compression-aware method, and we measure for its repacked plan and its dense view
+(`engine.compress.dense_plan`, skipped rows in place):
+
+  classify     one tile's cell kinds (weight / zero / pruned / compensatory) from scratch
+  cmap copy    building one tile's palette-index image in kernel-copy mode
+  tile change  as above, in the view
+  engine maps  the engine's full cell maps of one tile (TileLayout.copy), for comparison
+
 Timings are the best of several runs (the median is printed in brackets): other processes
 on a shared machine only ever make a run slower.
 """
@@ -99,10 +108,57 @@ def bench_size(app, view, n: int, seconds: float) -> dict:
             "paints": counter.count / seconds}
 
 
+def bench_compressed(app, view, n: int, method: str) -> list[dict]:
+    from engine import ArraySpec, ConvLayer, map_layer
+    from engine.compress import dense_plan
+    from engine.layout import TileLayout
+
+    from app.crossbar import tile as tile_mod
+    from app.crossbar.modes import tile_image
+    from app.crossbar.tile import Tile
+    from app.selection import PlanSelection
+
+    layer = ConvLayer("bench", 56, 56, 512, 512, 3, 3, pad_h=1, pad_w=1)
+    plan = map_layer(layer, ArraySpec(n, n), method)
+    view.show_selection(PlanSelection(0, layer, method, plan))
+    app.processEvents()
+    out = []
+    for kind in ("repacked", "dense"):
+        view.set_compressed_view(kind)
+        app.processEvents()
+        shown = view.panel.plan
+
+        def classify(i, p=shown):
+            tile_mod._TABLES.clear()  # the plan's cell tables built again as well
+            Tile(p, 0, 0).kinds()
+
+        cls = timed(classify, 5)
+        tile = Tile(shown, 0, 0)
+        cmap = timed(lambda i: tile_image(tile, "copy"), 5)[0]
+        engine = timed(lambda i: TileLayout(shown, 0, 0).copy, 2)[0]
+
+        def change(i):
+            view.panel.cycles._images.clear()
+            view.panel.cycles._tiles.clear()
+            view.set_cycle(((i % max(1, shown.ar * shown.ac - 1)) + 1) * shown.n_pw % shown.cycles)
+            app.processEvents()
+
+        changes = timed(change, 6)
+        out.append({"n": n, "method": method, "view": kind, "tiles": f"{shown.ar}x{shown.ac}",
+                    "cycles": shown.cycles, "classify": cls, "cmap": cmap, "change": changes, "engine": engine})
+    dense = dense_plan(plan)
+    assert out[1]["cycles"] == dense.cycles
+    view.set_compressed_view("repacked")
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="512,1024,2048,4096")
     ap.add_argument("--seconds", type=float, default=2.0)
+    ap.add_argument("--compressed", default="pairs,kerntrol",
+                    help="compression-aware methods to time ('' for none)")
+    ap.add_argument("--compressed-sizes", default="1024,4096")
     args = ap.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from app.crossbar.playback import max_speed
@@ -127,6 +183,18 @@ def main(argv=None) -> int:
               f"{ms(r['step'])} | {ms(r['change'])} | {ms(r['paint'])} | "
               f"{r['play_cps']:>4.0f} cyc/s {r['paints']:>3.0f} paint/s")
         sys.stdout.flush()
+    methods = [m for m in args.compressed.split(",") if m]
+    if methods:
+        print(f"\n{'array':>6} {'method':>8} {'view':>8} {'tiles':>5} {'cycles':>8} | {'classify':>16} | "
+              f"{'cmap copy':>9} | {'tile change':>21} | {'engine maps':>11}")
+    for n in (int(s) for s in args.compressed_sizes.split(",") if methods):
+        for m in methods:
+            for r in bench_compressed(app, view, n, m):
+                best, median = r["classify"]
+                print(f"{r['n']:>6} {r['method']:>8} {r['view']:>8} {r['tiles']:>5} {r['cycles']:>8,} | "
+                      f"{best * 1e3:6.1f}ms [{median * 1e3:6.1f}] | {r['cmap'] * 1e3:7.1f}ms | {ms(r['change'])} | "
+                      f"{r['engine'] * 1e3:9.0f}ms")
+                sys.stdout.flush()
     view.shutdown()
     return 0
 

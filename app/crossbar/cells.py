@@ -45,6 +45,7 @@ class CellInfo:
     kernel: tuple[int, int] | None  # (ky, kx) of the weight held
     weight: int | None = None  # W[oc, ic, ky, kx] when the weights are known
     slice_value: int | None = None  # what the cell stores of it (bit slice)
+    row_note: str = ""  # dense view of a compressed plan: where the row goes in the repacked array
 
     # --- text -------------------------------------------------------------------------
     def label(self, long: bool = False) -> str:
@@ -56,7 +57,8 @@ class CellInfo:
             return "unused row"
         y, x = self.pw_pixel
         src = "padding (driven with 0)" if self.padding else f"IFM ({self.ifm[0]}, {self.ifm[1]})"
-        return f"input channel {self.channel} · PW pixel ({y}, {x}) · {src}"
+        note = f" · {self.row_note}" if self.row_note else ""
+        return f"input channel {self.channel} · PW pixel ({y}, {x}) · {src}{note}"
 
     def col_text(self) -> str:
         if self.copy is None:
@@ -121,12 +123,14 @@ def format_label(tile: Tile, group: int, r: int, col: int, long: bool = False, w
 
 
 def describe_cell(tile: Tile, cyc: Cycle, r: int, col: int, weights: np.ndarray | None = None,
-                  layer=None, region=None) -> CellInfo:
+                  layer=None, region=None, row_note: str = "") -> CellInfo:
     """Everything about cell (r, col) of `tile` during cycle `cyc` (which must use that tile).
 
     For a plan made of regions, `tile` belongs to the region's own plan; `layer` is the
     whole layer and `region` the engine Region, which place the region's pixels in the
     layer's IFM and OFM (a PW hanging past its region reads zeros, like padding).
+    `row_note` adds to a used row's description: in the dense view of a compressed plan,
+    where the row goes in the repacked array.
     """
     p = tile.plan  # the region's plan, or the plan itself
     S = p.layer
@@ -164,4 +168,4 @@ def describe_cell(tile: Tile, cyc: Cycle, r: int, col: int, weights: np.ndarray 
         slice_value = slice_of(value, bit, p.array)
     name = KIND_NAMES[kind]
     return CellInfo(r, col, cyc.index, (tile.a, tile.b), name, channel, pw, ifm, padding, copy, window,
-                    oc, bit, ofm, past, kernel, value, slice_value)
+                    oc, bit, ofm, past, kernel, value, slice_value, row_note if channel is not None else "")

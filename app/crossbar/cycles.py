@@ -16,6 +16,7 @@ from engine.schedule import Cycle, Schedule
 
 from . import palette as pal
 from .cells import describe_cell
+from .compressed import Fates
 from .modes import legend, tile_image
 from .tile import Tile, display_stride
 
@@ -30,8 +31,13 @@ def _states(live: np.ndarray, idle: np.ndarray, live_name: str, idle_name: str) 
 
 
 class PlanCycles:
-    def __init__(self, plan: Plan, order: str = "weight"):
+    def __init__(self, plan: Plan, order: str = "weight", source: Plan | None = None):
+        """`source`: the compressed plan when `plan` is its dense view (skipped rows in place);
+        cell descriptions then say where each row goes in the repacked array."""
         self.plan = plan
+        self.source = source
+        dense_view = plan.compression is not None and not plan.compression.repacked
+        self.fates = Fates(source) if dense_view and source is not None and source.compression.repacked else None
         self.schedule = Schedule(plan, order)
         self.stride = display_stride(plan.array.rows, plan.array.cols)
         s = self.stride
@@ -72,7 +78,8 @@ class PlanCycles:
         return int(self.schedule.index(*args))
 
     def describe(self, cyc: Cycle, r: int, col: int, weights=None):
-        return describe_cell(self.tile(cyc), cyc, r, col, weights, self.plan.layer, self.region(cyc))
+        note = self.fates.text(cyc.a, r) if self.fates is not None and self.tile(cyc).rows.used[r] else ""
+        return describe_cell(self.tile(cyc), cyc, r, col, weights, self.plan.layer, self.region(cyc), note)
 
     # --- tiles ----------------------------------------------------------------------------
     def tile(self, cyc: Cycle) -> Tile:

@@ -2,7 +2,8 @@
 
 No Qt: runs on a worker thread. Draws with the view's own palette, tile images and
 per-cycle states (`PlanCycles`), so a frame shows what the view shows: the grid with its
-strips, darkened padding rows and past-the-edge columns and kernel-copy outlines, the
+strips, darkened padding rows and past-the-edge columns, kernel-copy outlines and the
+hatched skipped rows of a compressed plan shown with its rows in place, the
 legend, the IFM around the parallel window and the OFM channel filling in, and the
 status line. Text comes from Pillow (no antialiasing: every pixel stays a palette index).
 """
@@ -63,6 +64,34 @@ def draw_box(frame: np.ndarray, y: int, x: int, h: int, w: int, index: int, thic
                 frame[max(0, y):max(0, min(H, y1)), xx] = index
 
 
+HATCH_PERIOD, HATCH_WIDTH = 6, 2  # pixels: the view's diagonal hatching, in palette pixels
+
+
+def hatch_pixels(area: np.ndarray, y0: int, x0: int, rows=None, cols=None) -> None:
+    """Draw '/' diagonals into `area` (a view of the frame whose top-left pixel is (y0, x0) of
+    the hatch lattice), on the given rows (all if None) and columns (all if None)."""
+    h, w = area.shape
+    yy = np.arange(h)[:, None] + y0
+    xx = np.arange(w)[None, :] + x0
+    on = (xx + yy) % HATCH_PERIOD < HATCH_WIDTH
+    if rows is not None:
+        on &= rows[:, None]
+    if cols is not None:
+        on &= cols[None, :]
+    area[on] = IX["outline"]
+
+
+def _hatch(block: np.ndarray, tile, ri: np.ndarray, ci: np.ndarray) -> None:
+    """Hatch the skipped rows / removed columns (dense view of a compressed plan) of a grid
+    drawn with rows ri and columns ci of the tile, within the mapped block."""
+    r0, r1, c0, c1 = tile.block_span
+    in_r, in_c = (ri >= r0) & (ri < r1), (ci >= c0) & (ci < c1)
+    if tile.skipped_rows is not None:
+        hatch_pixels(block, 0, 0, tile.skipped_rows[ri] & in_r, in_c)
+    if tile.removed_cols is not None:
+        hatch_pixels(block, 0, 0, in_r, tile.removed_cols[ci] & in_c)
+
+
 def _sample(n_cells: int, n_px: int) -> np.ndarray:
     """Cell index under each of n_px pixels (nearest, pixel centres)."""
     return np.minimum(((np.arange(n_px) + 0.5) * n_cells / n_px).astype(np.int64), n_cells - 1)
@@ -86,7 +115,8 @@ class FrameRenderer:
         gw = min(int(W * 0.62), m + int((bottom - top) * cols / rows) + 2 * m)
         self.grid_area = (top, m, bottom - top, gw - m)
         rx, rw = gw + 2 * m, W - gw - 3 * m
-        n_rows = len(self.cycles.legend(self.cycles.cycle(0), spec.mode).entries) + 1
+        first = self.cycles.legend(self.cycles.cycle(0), spec.mode)
+        n_rows = len(first.entries) + len(first.hatched) + 1
         lh = min(int((bottom - top) * 0.55), int(self.line * (2.4 + 1.5 * n_rows)))
         half = (rw - m) // 2
         self.legend_area = (top, rx, lh, rw)
@@ -115,6 +145,8 @@ class FrameRenderer:
         texts += self._ofm(frame, t, cyc, oc)
         p = spec.plan
         title = spec.title or f"{p.layer.name} · {method_style.label(p.method)} · {p.array.rows}×{p.array.cols} array"
+        if not spec.title and p.compression is not None:
+            title += " · skipped rows in place (hatched)" if not p.compression.repacked else " · repacked array"
         texts.append((self.header[0], self.header[1], f"{title} · colour: {legend.title.lower()}", self.font, IX["text"]))
         texts.append((self.footer[0], self.footer[1], c.status(t), self.font, IX["text"]))
         return self._text(frame, texts)
@@ -150,6 +182,7 @@ class FrameRenderer:
         frame[y0:y0 + gh, ax:ax + s] = rstate[:, None]
         frame[ay:ay + s, x0:x0 + gw] = cstate[None, :]
         tile = c.tile(cyc)
+        _hatch(frame[y0:y0 + gh, x0:x0 + gw], tile, ri, ci)
         top, bottom = tile.used_row_span
         by, bh = y0 + int(top * f), max(1, int((bottom - top) * f))
         thick = 2 if f >= 0.5 else 1
@@ -176,10 +209,16 @@ class FrameRenderer:
             hidden = legend.total - len(cats)
             if hidden > 0 and legend.title != "Weight value":
                 note = f"… and {hidden:,} more" + ("; colours repeat" if legend.total > pal.N_CLASSES else "")
-        entries = cats + ([None] if note else []) + greys
+        entries = cats + ([None] if note else []) + greys + [("hatch", t) for t in legend.hatched]
         for e in entries:
             if e is None:
                 texts.append((y, lx, note, self.small, IX["muted_text"]))
+            elif e[0] == "hatch":
+                box = frame[y + 1:y + 1 + size, lx:lx + size]
+                box[:] = IX["pruned"]
+                hatch_pixels(box, 0, 0)
+                draw_box(frame, y + 1, lx, size, size, IX["muted_text"])
+                texts.append((y, lx + int(size * 1.6), e[1], self.small, IX["text"]))
             else:
                 frame[y + 1:y + 1 + size, lx:lx + size] = e[0]
                 draw_box(frame, y + 1, lx, size, size, IX["muted_text"])

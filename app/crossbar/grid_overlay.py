@@ -124,7 +124,11 @@ class GridOverlay(pg.GraphicsObject):
 
     def _labels(self, p, r0, r1, c0, c1, sx, sy):
         tile, g = self.tile, self.group
-        cells = [(r, c) for r in range(r0, r1) for c in range(c0, c1)]
+        skip_r, skip_c = tile.skipped_rows, tile.removed_cols  # hatched: the hatching says it all
+        cells = [(r, c) for r in range(r0, r1) if skip_r is None or not skip_r[r]
+                 for c in range(c0, c1) if skip_c is None or not skip_c[c]]
+        if not cells:
+            return
         for long in (True, False):
             texts = [format_label(tile, g, r, c, long, self.weights).replace(" (", "\n(").split("\n")
                      for r, c in cells]

@@ -22,6 +22,7 @@ from PySide6.QtGui import QColor, QPainterPath, QPen
 from . import palette as pal
 from .cells import cell_at
 from .grid_overlay import GridOverlay
+from .hatch import HatchItem, mask_runs
 from .legend_item import LegendItem
 
 STRIP_PX = 12
@@ -82,8 +83,8 @@ class BandItem(pg.GraphicsObject):
         self.update()
 
     def set_masks(self, rows: np.ndarray, cols: np.ndarray) -> None:
-        self.row_runs = _mask_runs(rows)
-        self.col_runs = _mask_runs(cols)
+        self.row_runs = mask_runs(rows)
+        self.col_runs = mask_runs(cols)
         self.update()
 
     def boundingRect(self) -> QRectF:
@@ -94,12 +95,6 @@ class BandItem(pg.GraphicsObject):
             p.fillRect(QRectF(-0.5, a - 0.5, self.cols, b - a), self.brush)
         for a, b in self.col_runs:
             p.fillRect(QRectF(a - 0.5, -0.5, b - a, self.rows), self.brush)
-
-
-def _mask_runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(start, stop) of the runs of True in a boolean vector."""
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.astype(np.int8), [0]))))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
 class GridWidget(pg.GraphicsLayoutWidget):
@@ -138,8 +133,9 @@ class GridWidget(pg.GraphicsLayoutWidget):
 
         self.image = pg.ImageItem(axisOrder="row-major")
         self.bands = BandItem()
+        self.hatch = HatchItem()  # rows a compression skips, drawn in place (dense view)
         self.overlay = GridOverlay()
-        for z, item in ((0, self.image), (2, self.bands)):
+        for z, item in ((0, self.image), (2, self.bands), (3, self.hatch)):
             item.setZValue(z)
             self.vb.addItem(item)
         self.vb.addItem(self.overlay)
@@ -171,6 +167,7 @@ class GridWidget(pg.GraphicsLayoutWidget):
         self.rows, self.cols = rows, cols
         self.image.setRect(QRectF(-0.5, -0.5, cols, rows))
         self.bands.set_shape(rows, cols)
+        self.hatch.set_shape(rows, cols)
         self._row_state = self._col_state = None
         self.row_strip.setRect(QRectF(0, -0.5, 1, rows))
         self.col_strip.setRect(QRectF(-0.5, 0, cols, 1))
@@ -203,6 +200,11 @@ class GridWidget(pg.GraphicsLayoutWidget):
             self.col_strip.setRect(QRectF(-0.5, 0, self.cols, 1))
         if rows_new or cols_new:
             self.bands.set_masks(row_state == pal.INDEX["padding"], col_state == pal.INDEX["past_edge"])
+
+    def set_hatch(self, rows: np.ndarray | None, cols: np.ndarray | None, block=None) -> None:
+        """Rows (and columns) to hatch: skipped by a compression, shown in place; None: none.
+        `block`: (r0, r1, c0, c1) of the mapped block the hatching spans (default: all)."""
+        self.hatch.set_masks(rows, cols, block)
 
     def set_hover(self, cell: tuple[int, int] | None) -> None:
         self.hover_box.setPath(cells_path([] if cell is None else [(cell[0], cell[1], 1, 1)]))

@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen
 from PySide6.QtWidgets import QApplication
 
 from . import palette as pal
+from .hatch import WASH, hatch_lines, hatch_pen
 from .modes import Legend
 
 # Row strips beside the grid: what their colours mean (palette index, text).
@@ -42,6 +43,7 @@ class LegendItem(pg.GraphicsWidget):
             return []
         rows = [("title", None, self.legend.title)]
         rows += [("entry", idx, text) for idx, text in self.legend.entries]
+        rows += [("hatch", None, text) for text in self.legend.hatched]
         if self.legend.note:
             rows.append(("note", None, self.legend.note))
         if self.show_strips and not self.compact:
@@ -53,7 +55,8 @@ class LegendItem(pg.GraphicsWidget):
         fm = QFontMetricsF(self._font)
         lines = self._lines()
         h = fm.height() * 1.35
-        width = max((fm.horizontalAdvance(t) + (h * 1.4 if kind == "entry" else 0) for kind, _, t in lines), default=0)
+        width = max((fm.horizontalAdvance(t) + (h * 1.4 if kind in ("entry", "hatch") else 0) for kind, _, t in lines),
+                    default=0)
         self.setPreferredWidth(width + 16)
         self.setMinimumWidth(width + 16)
         self.setPreferredHeight(h * len(lines) + 12)
@@ -77,6 +80,19 @@ class LegendItem(pg.GraphicsWidget):
                 p.setPen(QPen(QColor("#555b63"), 1))
                 p.setBrush(QColor(pal.hex_of(table, idx)))
                 p.drawRect(QRectF(x, y + (h - sw) / 2, sw, sw))
+                x += sw + h * 0.45
+            elif kind == "hatch":  # the hatching itself, over the pruned-cell colour
+                box = QRectF(x, y + (h - sw) / 2, sw, sw)
+                p.fillRect(box, QColor(pal.hex_of(table, pal.INDEX["pruned"])))
+                p.fillRect(box, QColor(*WASH))
+                p.save()
+                p.setClipRect(box)
+                p.setPen(hatch_pen(max(1.5, sw / 9)))
+                p.drawLines(hatch_lines(box, max(4.0, sw / 3)))
+                p.restore()
+                p.setPen(QPen(QColor("#555b63"), 1))
+                p.setBrush(Qt.NoBrush)
+                p.drawRect(box)
                 x += sw + h * 0.45
             p.setPen(QColor("#1b1f24") if kind != "note" else QColor("#4a5462"))
             p.drawText(QRectF(x, y, 2000, h), Qt.AlignVCenter | Qt.AlignLeft, text)

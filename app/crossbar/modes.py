@@ -12,7 +12,7 @@ import numpy as np
 from engine.simulate import slice_values, weight_range
 
 from . import palette as pal
-from .tile import WEIGHT_CELL, Tile
+from .tile import EXTRA_CELL, PRUNED_CELL, WEIGHT_CELL, Tile
 
 # name: (menu label, needs weights)
 MODES = {
@@ -34,6 +34,7 @@ class Legend:
     table: np.ndarray  # (256, 3) uint8 palette of this mode
     total: int = 0  # category rows the tile has (entries lists the first LEGEND_ROWS of them)
     neutral: int = 2  # the last `neutral` entries are the greys (zero, unused, ...)
+    hatched: tuple[str, ...] = ()  # dense view of a compressed plan: what the hatching marks
 
 
 def _neutral_table(kind_t: np.ndarray) -> np.ndarray:
@@ -50,7 +51,7 @@ def tile_image(tile: Tile, mode: str, weights: np.ndarray | None = None, group: 
                rsel=None, csel=None) -> np.ndarray:
     """(rows, cols) uint8 palette indices of the tile in `mode`; see `_dense_image`."""
     img = _dense_image(tile, mode, weights, group, rsel, csel)
-    if tile.cell_kinds is None:
+    if not tile.compressed:
         return img
     # Compressed plans: cells the compression prunes or adds override the dense picture.
     kinds = tile.kinds(rsel=rsel, csel=csel)
@@ -145,12 +146,24 @@ def _categories(mode: str, tile: Tile, group: int) -> tuple[int, list[tuple[int,
     raise ValueError(mode)
 
 
+def hatch_entries(tile: Tile) -> tuple[str, ...]:
+    """Legend lines of the hatching the tile shows (dense view of a compressed plan)."""
+    out = ()
+    if tile.skipped_rows is not None:
+        out += ("skipped row (hatched)",)
+    if tile.removed_cols is not None:
+        out += ("removed output channel (hatched)",)
+    return out
+
+
 def legend(tile: Tile, mode: str, group: int = 0) -> Legend:
     """The legend (and the palette) of `mode` for this tile."""
     neutral = ((pal.ZERO, "zero cell (off the kernel)"), (pal.UNUSED, "unused cell"))
-    if tile.compressed:
-        neutral = ((pal.INDEX["pruned"], "pruned weight (masked by the compression)"),
-                   (pal.INDEX["extra"], "compensatory weight (off the kernel)")) + neutral
+    if tile.compressed:  # the kinds a compression adds, where this tile has them
+        present = tile.kinds_present()
+        added = ((PRUNED_CELL, pal.INDEX["pruned"], "pruned weight (masked by the compression)"),
+                 (EXTRA_CELL, pal.INDEX["extra"], "compensatory weight (off the kernel)"))
+        neutral = tuple((i, text) for k, i, text in added if k in present) + neutral
     title = MODES[mode][0]
     if mode == "weight":
         lo, hi, n = _weight_bins(tile.plan.array)
@@ -158,7 +171,7 @@ def legend(tile: Tile, mode: str, group: int = 0) -> Legend:
         values = range(lo, hi + 1) if hi - lo < 8 else sorted({lo, lo // 2, 0, hi // 2, hi})
         rows = [(weight_colour_index(v, tile.plan.array), f"weight {v:+d}" if v else "weight 0") for v in values]
         return Legend(title, tuple(rows) + neutral, f"{tile.plan.array.weight_bits}-bit weights, "
-                      f"{lo} … {hi}", table, len(rows), len(neutral))
+                      f"{lo} … {hi}", table, len(rows), len(neutral), hatch_entries(tile))
     count, cats = _categories(mode, tile, group)
     colours = pal.sequential(count) if mode == "bit" else pal.categorical(min(count, pal.N_CLASSES))
     table = pal.palette(colours)
@@ -168,7 +181,7 @@ def legend(tile: Tile, mode: str, group: int = 0) -> Legend:
         note = f"… and {len(cats) - LEGEND_ROWS:,} more"
     if count > pal.N_CLASSES:
         note = (note + "; " if note else "") + f"colours repeat every {pal.N_CLASSES}"
-    return Legend(title, tuple(shown) + neutral, note, table, len(cats), len(neutral))
+    return Legend(title, tuple(shown) + neutral, note, table, len(cats), len(neutral), hatch_entries(tile))
 
 
 def available_modes(has_weights: bool) -> list[str]:

@@ -25,6 +25,10 @@ HIGHLIGHTS = {"none": "No highlight", "weight": "Same weight", "copy": "Same ker
               "pixel": "Same input pixel"}
 
 
+def _legend_text(legend) -> tuple:
+    return legend.title, legend.entries, legend.note, legend.hatched
+
+
 class PlanPanel(QObject):
     cell_changed = Signal(object)  # CellInfo of the pinned (else hovered) cell, or None
     status_changed = Signal(str)
@@ -54,7 +58,8 @@ class PlanPanel(QObject):
         return self.cycles.plan if self.cycles else None
 
     # --- inputs ---------------------------------------------------------------------------
-    def set_plan(self, plan: Plan | None, order: str = "weight", t: int = 0) -> None:
+    def set_plan(self, plan: Plan | None, order: str = "weight", t: int = 0, source: Plan | None = None) -> None:
+        """`source`: the compressed plan whose dense view `plan` is (see PlanCycles)."""
         self.pin = self.hover = self.pinned_pixel = None
         self._legend = None
         self.grid.set_pin(None)
@@ -65,7 +70,7 @@ class PlanPanel(QObject):
             return
         if self.mode == "weight" and not self._weights_fit(plan, self.weights):
             self.mode = "copy"
-        self.cycles = PlanCycles(plan, order)
+        self.cycles = PlanCycles(plan, order, source)
         self.grid.set_shape(plan.array.rows, plan.array.cols)
         if self.ifm is not None:
             y0, x0, _, _ = self.cycles.ifm_extent()
@@ -77,7 +82,7 @@ class PlanPanel(QObject):
         if self.cycles is None or order == self.cycles.schedule.order:
             return
         cyc = self.cycles.cycle(self.t)
-        self.cycles = PlanCycles(self.cycles.plan, order)
+        self.cycles = PlanCycles(self.cycles.plan, order, self.cycles.source)
         self.set_cycle(self.cycles.index_of(cyc), force=True)
 
     def set_mode(self, mode: str) -> None:
@@ -130,16 +135,21 @@ class PlanPanel(QObject):
         old = self._legend
         self._legend = legend
         self.grid.set_image(img, legend.table)
+        tile = c.tile(cyc)
+        self.grid.set_hatch(tile.skipped_rows, tile.removed_cols, tile.block_span)
         # A new legend or title re-lays out the scene: only when its text really changes
         # (kernel copies, elements and bit slices are the same in every tile).
-        if old is None or (old.title, old.entries, old.note) != (legend.title, legend.entries, legend.note):
+        if old is None or _legend_text(old) != _legend_text(legend):
             self.grid.legend.set_legend(legend)
-        self.grid.overlay.set_tile(c.tile(cyc), cyc.group, img, legend.table, self.weights)
+        self.grid.overlay.set_tile(tile, cyc.group, img, legend.table, self.weights)
         self._tile_key = key
         p = c.plan
         kind = "what-if plan (not the optimum)" if p.what_if else "plan"
         tiles = f"{p.ar}×{p.ac} tiles" if not p.regions else f"{len(p.regions)} regions"
-        title = (f"<b>{p.layer.name}</b> · {method_style.label(p.method)} {kind} · "
+        shown = ""
+        if p.compression is not None:
+            shown = " · repacked array" if p.compression.repacked else " · skipped rows in place (hatched)"
+        title = (f"<b>{p.layer.name}</b> · {method_style.label(p.method)} {kind}{shown} · "
                  f"{p.array.rows}×{p.array.cols} array · {tiles}")
         if title != self.grid.title.text:
             self.grid.title.setText(title)

@@ -4,10 +4,13 @@ Built from the engine's row and column vectors (mapping model, section 5) withou
 full-array cell maps: whether a cell holds a weight, and which kernel element, depends
 only on its row's PW pixel and its column's kernel copy. A small (PW pixels x copies)
 table plus two gathers therefore classify the whole tile, 4096 x 4096 in tens of
-milliseconds where the engine's full maps take most of a second. Pure numpy.
+milliseconds where the engine's full maps take most of a second. Compressed plans
+(engine.compress) add the channel: the engine's `cell_tables` give codes per (channel
+class, PW pixel, copy), gathered the same way. Pure numpy.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -57,30 +60,78 @@ class Tile:
         self.col_copy = np.where(self.cols.used, self.cols.copy, plan.copies).astype(np.intp)
         self.compressed = getattr(plan, "compression", None) is not None
 
+    # --- compressed plans: cell kinds by (channel class, PW pixel, copy) -------------------
     @cached_property
-    def cell_kinds(self) -> np.ndarray | None:
-        """Per-cell kinds of a compressed plan, from the engine's full cell maps (its masks
-        depend on channel and copy, not on the PW pixel alone); None for other plans."""
-        if not self.compressed:
-            return None
+    def _compressed_tables(self):
+        """(row keys, (classes*pp+1, cols) kinds per column): the engine's `cell_tables`
+        (engine.compress.views) gathered to this tile's columns; the last row means unused.
+        In the dense view a column of a removed output channel holds no weight: its weight
+        cells become PRUNED, its compensatory ones ZERO (as the engine's cell maps say)."""
         from engine import layout
+        from engine.compress.views import cell_tables
 
-        code = layout.TileLayout(self.plan, self.a, self.b).copy
-        kinds = np.full(code.shape, UNUSED_CELL, dtype=np.uint8)
-        kinds[code >= 0] = WEIGHT_CELL
-        for name, kind in (("ZERO", ZERO_CELL), ("PRUNED", PRUNED_CELL), ("EXTRA", EXTRA_CELL)):
-            if hasattr(layout, name):
-                kinds[code == getattr(layout, name)] = kind
-        return kinds
+        ct = _cell_tables(self.plan, cell_tables)
+        n_cls = ct.codes.shape[0]
+        n = n_cls * self.pp
+        lut = np.zeros(8, dtype=np.uint8)  # code -> kind for the negative codes (index code + 8)
+        lut[layout.ZERO + 8], lut[layout.PRUNED + 8], lut[layout.EXTRA + 8] = ZERO_CELL, PRUNED_CELL, EXTRA_CELL
+        lut[layout.UNUSED + 8] = UNUSED_CELL
+        codes = ct.codes.reshape(n, self.plan.copies)
+        table = np.full((n + 1, self.plan.copies + 1), UNUSED_CELL, dtype=np.uint8)
+        table[:-1, :-1] = np.where(codes >= 0, WEIGHT_CELL, lut[np.minimum(codes, -1) + 8])
+        rv = self.rows
+        row_key = np.where(rv.used, ct.channel_class[np.maximum(rv.c, 0)] * self.pp + self.row_pix, n).astype(np.intp)
+        per_col = table[:, self.col_copy]
+        cv = self.cols
+        if cv.kept is not None:
+            gone = cv.used & ~cv.kept
+            if gone.any():
+                sub = per_col[:, gone]
+                sub[sub == WEIGHT_CELL] = PRUNED_CELL
+                sub[sub == EXTRA_CELL] = ZERO_CELL
+                per_col[:, gone] = sub
+        return row_key, per_col
+
+    @property
+    def cell_kinds(self) -> np.ndarray | None:
+        """Per-cell kinds of the whole tile for a compressed plan; None for other plans."""
+        return self.kinds() if self.compressed else None
+
+    @cached_property
+    def skipped_rows(self) -> np.ndarray | None:
+        """Rows of the dense view of a compressed plan that the compressed array leaves out
+        (`rows.kept` False on a used row); None when there are none."""
+        kept = self.rows.kept
+        if kept is None:
+            return None
+        m = self.rows.used & ~kept
+        return m if m.any() else None
+
+    @cached_property
+    def removed_cols(self) -> np.ndarray | None:
+        """Columns of output channels the compression removes (dense view); None when none."""
+        kept = self.cols.kept
+        if kept is None:
+            return None
+        m = self.cols.used & ~kept
+        return m if m.any() else None
 
     def kinds(self, r0: int = 0, r1: int | None = None, rsel=None, csel=None) -> np.ndarray:
         """Kinds of the cells of rows r0..r1 (or of the sampled rows/columns)."""
-        if self.cell_kinds is not None:
-            k = self.cell_kinds[r0:r1] if rsel is None else self.cell_kinds[rsel]
-            return k if csel is None else k[:, csel]
+        if self.compressed:
+            row_key, per_col = self._compressed_tables
+            rk = row_key[r0:r1] if rsel is None else row_key[rsel]
+            return np.take(per_col if csel is None else per_col[:, csel], rk, axis=0)
         rp = self.row_pix[r0:r1] if rsel is None else self.row_pix[rsel]
         cc = self.col_copy if csel is None else self.col_copy[csel]
         return np.take(self.kind_table[:, cc], rp, axis=0)
+
+    def kinds_at(self, rr, cc) -> np.ndarray:
+        """Kinds of the cells (rr[i], cc[i])."""
+        if self.compressed:
+            row_key, per_col = self._compressed_tables
+            return per_col[row_key[rr], cc]
+        return self.kind_table[self.row_pix[rr], self.col_copy[cc]]
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -115,9 +166,7 @@ class Tile:
 
     # --- one cell ---------------------------------------------------------------------
     def kind_at(self, r: int, c: int) -> int:
-        if self.cell_kinds is not None:
-            return int(self.cell_kinds[r, c])
-        return int(self._tables[0][self.row_pix[r], self.col_copy[c]])
+        return int(self.kinds_at(r, c))
 
     def kernel_at(self, r: int, c: int) -> tuple[int, int] | None:
         _, kyt, kxt = self._tables
@@ -150,6 +199,19 @@ class Tile:
         idx = np.flatnonzero(self.rows.used)
         return (int(idx[0]), int(idx[-1]) + 1) if idx.size else (0, 0)
 
+    @cached_property
+    def block_span(self) -> tuple[int, int, int, int]:
+        """(r0, r1, c0, c1): the rows and columns the mapped block spans."""
+        idx = np.flatnonzero(self.cols.used)
+        return self.used_row_span + ((int(idx[0]), int(idx[-1]) + 1) if idx.size else (0, 0))
+
+    def kinds_present(self) -> set[int]:
+        """The cell kinds this tile holds (cheap: from the per-column tables)."""
+        if not self.compressed:
+            return set(np.unique(self.kind_table[np.unique(self.row_pix)][:, np.unique(self.col_copy)]).tolist())
+        row_key, per_col = self._compressed_tables
+        return set(np.unique(per_col[np.unique(row_key)]).tolist())
+
     # --- where a weight sits (section 5, inverted) -------------------------------------
     def cells_of_weight(self, oc: int, c: int, ky: int, kx: int) -> tuple[np.ndarray, np.ndarray]:
         """Every cell of this tile holding W[oc, c, ky, kx] (channels within the group)."""
@@ -163,14 +225,33 @@ class Tile:
         pair = k_r[:, None] == k_c[None, :]
         ri, ci = np.nonzero(pair)
         r_out, c_out = r_idx[ri], c_idx[ci]
-        if self.cell_kinds is not None:  # a compressed plan may have pruned some of them
-            keep = self.cell_kinds[r_out, c_out] == WEIGHT_CELL
+        if self.compressed:  # a compressed plan may have pruned some of them
+            keep = self.kinds_at(r_out, c_out) == WEIGHT_CELL
             r_out, c_out = r_out[keep], c_out[keep]
         return r_out, c_out
 
     def weight_cells_in_row(self, r: int) -> list[Run]:
         """Runs of weight-holding cells in row r (one per kernel copy that reads its pixel)."""
         return runs(self.cols.copy, self.kinds(r, r + 1)[0] == WEIGHT_CELL)
+
+
+_TABLES: dict = {}  # id(plan) -> (plan, CellTables): the tiles of one plan share its tables
+_TABLES_LOCK = threading.Lock()  # export workers build tiles too
+
+
+def _cell_tables(plan: Plan, build):
+    """`build(plan)` once per plan (a few recent plans are kept; keyed by identity, as
+    hashing a compressed plan hashes its masks)."""
+    with _TABLES_LOCK:
+        hit = _TABLES.get(id(plan))
+    if hit is not None and hit[0] is plan:
+        return hit[1]
+    tables = build(plan)
+    with _TABLES_LOCK:
+        _TABLES[id(plan)] = (plan, tables)
+        while len(_TABLES) > 4:
+            _TABLES.pop(next(iter(_TABLES)))
+    return tables
 
 
 def display_stride(rows: int, cols: int, max_cells: int = 1 << 26) -> int:

@@ -1,4 +1,4 @@
-"""The row above the grid: colour mode, highlight, fit, compare and export."""
+"""The row above the grid: colour mode, highlight, compressed view, fit, compare and export."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QMenu, QSizePo
 
 from app import method_style
 
+from .compressed import VIEWS
 from .modes import MODES
 from .plan_panel import HIGHLIGHTS
 
@@ -21,6 +22,7 @@ class CrossbarToolbar(QWidget):
     compare_toggled = Signal(bool)
     compare_method_chosen = Signal(str)
     export_chosen = Signal(str)
+    compressed_view_chosen = Signal(str)  # "repacked" or "dense"
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -39,6 +41,11 @@ class CrossbarToolbar(QWidget):
             self.highlight.addItem(text, key)
         self.highlight.setToolTip("Outline the cells related to the pinned cell (click a cell to pin it)")
         self.highlight.activated.connect(lambda i: self.highlight_chosen.emit(self.highlight.itemData(i)))
+        self.compressed = QComboBox()
+        for key, text in VIEWS.items():
+            self.compressed.addItem(text, key)
+        self.compressed.activated.connect(lambda i: self.compressed_view_chosen.emit(self.compressed.itemData(i)))
+        self.set_compressed_enabled(False)
         self.fit = QToolButton()
         self.fit.setText("Fit")
         self.fit.setToolTip("Show the whole array (pan: drag, zoom: wheel)")
@@ -63,7 +70,8 @@ class CrossbarToolbar(QWidget):
         self.other.setToolTip("The method to compare with")
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
-        actions = {w: self.bar.addWidget(w) for w in (self.mode, self.highlight, self.fit, spacer, self.compare,
+        actions = {w: self.bar.addWidget(w) for w in (self.mode, self.highlight, self.compressed, self.fit, spacer,
+                                                       self.compare,
                                                        self.other, self.export)}
         # Hidden in presentation mode (a toolbar shows or hides a widget through its action).
         self.editing = [actions[w] for w in (self.highlight, self.compare, self.other, self.export)]
@@ -88,6 +96,17 @@ class CrossbarToolbar(QWidget):
         item = self.mode.model().item(i)
         item.setEnabled(known)
         item.setToolTip("" if known else "Needs the layer's weights (e.g. from an ONNX model)")
+
+    def set_compressed_enabled(self, enabled: bool) -> None:
+        """The repacked / skipped-rows-in-place choice applies to compressed plans only."""
+        self.compressed.setEnabled(enabled)
+        self.compressed.setToolTip(
+            "Compressed plans: what the compressed array holds (kept rows repacked), or the uncompressed "
+            "layout with every skipped row in place, hatched" if enabled else
+            "Only for compression-aware methods (PAIRS, KERNTROL, VWC-SDK)")
+
+    def set_compressed_view(self, kind: str) -> None:
+        self.compressed.setCurrentIndex(self.compressed.findData(kind))
 
     def set_mode(self, mode: str) -> None:
         self.mode.setCurrentIndex(self.mode.findData(mode))

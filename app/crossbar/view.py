@@ -3,7 +3,8 @@
 It follows the selection (`show_selection(PlanSelection | None)`, connected to
 `SelectionModel.changed`) and reports the pinned or hovered cell (`cell_changed`) for the
 inspector. Weights are optional (`set_weights`); colouring by weight value is offered
-only for a layer whose weights are known.
+only for a layer whose weights are known. A compressed plan is shown as its repacked
+array or with its skipped rows in place, hatched (`set_compressed_view`, app.crossbar.compressed).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from engine.methods import METHODS, map_layer
 from app import method_style, numbers
 
 from .compare import ComparePane
+from .compressed import VIEWS, is_compressed, shown_plan, summary
 from .controls import PlaybackControls
 from .export_controller import ExportController
 from .grid_widget import GridWidget
@@ -31,17 +33,21 @@ from .toolbar import CrossbarToolbar
 PlanSource = Callable[[object, str], "Plan | None"]  # (selection, method) -> plan of that method
 
 
-def caption(sel) -> str:
-    """'conv3_1 · SDK · optimal plan · 2×2 windows on 4×4 pixels · 1 × 1 tiles · 8,748 cycles'."""
+def caption(sel, compressed_view: str = "repacked") -> str:
+    """'conv3_1 · SDK · optimal plan · 2×2 windows on 4×4 pixels · 1 × 1 tiles · 8,748 cycles';
+    a compressed plan adds what its compression saves, and shows the figures of the array drawn."""
     if sel is None:
         return ""
     head = f"{sel.layer_index + 1}. {sel.layer.name} · {method_style.label(sel.method)}"
-    p = sel.plan
-    if p is None:
+    if sel.plan is None:
         return f"{head} · no result yet"
+    p = shown_plan(sel.plan, compressed_view)
     kind = "what-if plan (not the optimum)" if sel.what_if else "optimal plan"
-    return (f"{head} · {kind} · {numbers.dims(p.nh, p.nw)} windows on {numbers.dims(p.pix_h, p.pix_w)} pixels · "
+    text = (f"{head} · {kind} · {numbers.dims(p.nh, p.nw)} windows on {numbers.dims(p.pix_h, p.pix_w)} pixels · "
             f"{p.ar} × {p.ac} tiles · {numbers.count(p.cycles)} cycles")
+    if is_compressed(sel.plan):
+        text += "\n" + summary(sel.plan, compressed_view)
+    return text
 
 
 def map_other_method(selection, method: str) -> Plan | None:
@@ -61,6 +67,8 @@ class CrossbarView(QWidget):
         self.weights: dict[ConvLayer, np.ndarray] = {}
         self.comparing = False
         self.presenting = False
+        self.compressed_view = "repacked"  # kept across layers and methods
+        self.source_plan: Plan | None = None  # the selection's plan (the panel may show its dense view)
 
         self.toolbar = CrossbarToolbar()
         self.grid = GridWidget()
@@ -110,6 +118,7 @@ class CrossbarView(QWidget):
         tb.compare_toggled.connect(self.set_comparing)
         tb.compare_method_chosen.connect(lambda _m: self._update_compare())
         tb.export_chosen.connect(self.exports.export)
+        tb.compressed_view_chosen.connect(self.set_compressed_view)
         pb.cycle_changed.connect(self._cycle_changed)
         pb.next_change = self._next_change
         self.controls.order_chosen.connect(self.set_order)
@@ -128,11 +137,13 @@ class CrossbarView(QWidget):
 
     # --- the selection ---------------------------------------------------------------------------
     def show_selection(self, selection) -> None:
-        previous = self.panel.plan
+        previous = self.source_plan if self.panel.plan is not None else None
         self.selection = selection
         plan = selection.plan if selection is not None else None
-        self.text.setText(caption(selection))
+        self.text.setText(caption(selection, self.compressed_view))
+        self.toolbar.set_compressed_enabled(is_compressed(plan))
         if plan is None:
+            self.source_plan = None
             self.playback.set_total(0)
             self.panel.set_plan(None)
             self.stack.setCurrentWidget(self.message)
@@ -144,15 +155,52 @@ class CrossbarView(QWidget):
         self.toolbar.set_methods(list(METHODS), plan.method)
         if plan == previous:
             return  # the same plan again (e.g. the row re-selected): keep cycle and pin
+        self.source_plan = plan
         self.panel.weights = w
+        self._show_plan(0)
+
+    def _show_plan(self, t: int) -> None:
+        """The selection's plan, as the compressed view asks, from cycle t; colour mode and
+        loop order stay."""
+        plan = self.source_plan
+        shown = shown_plan(plan, self.compressed_view)
         order = self.panel.cycles.schedule.order if self.panel.cycles else "weight"
-        self.panel.set_plan(plan, order)
+        self.panel.set_plan(shown, order, t, source=plan if shown is not plan else None)
         self.toolbar.set_mode(self.panel.mode)
         self.stack.setCurrentWidget(self.compare if self.comparing else self.single)
         if self.comparing:
             self._update_compare()
         else:
-            self.playback.set_total(plan.cycles)
+            self.playback.set_total(shown.cycles, t)
+
+    def set_compressed_view(self, kind: str) -> None:
+        """A compressed plan as its repacked array ("repacked", the default) or with every
+        skipped row in place, hatched ("dense"): the uncompressed layout and schedule. The
+        choice stays for the next compressed plan; other plans ignore it."""
+        if kind not in VIEWS:
+            raise ValueError(f"unknown compressed view {kind!r}; known: {', '.join(VIEWS)}")
+        self.toolbar.set_compressed_view(kind)
+        if kind == self.compressed_view:
+            return
+        self.compressed_view = kind
+        if self.selection is None or not is_compressed(self.source_plan) or self.panel.cycles is None:
+            return
+        self.text.setText(caption(self.selection, kind))
+        playing = self.playback.playing
+        t = self._same_place(shown_plan(self.source_plan, kind))
+        self._show_plan(t)
+        self.status.emit(summary(self.source_plan, kind))
+        if playing and not self.comparing:
+            self.playback.play()
+
+    def _same_place(self, new: Plan) -> int:
+        """The cycle of `new` at the current (group, column tile, PW position), first row tile."""
+        from engine.schedule import Schedule
+
+        cyc = self.panel.cycles.cycle(self.panel.t)
+        s = Schedule(new, self.panel.cycles.schedule.order)
+        return int(s.index(cyc.group, min(cyc.b, new.ac - 1), min(cyc.a, new.ar - 1),
+                           min(cyc.py, new.n_pw_h - 1), min(cyc.px, new.n_pw_w - 1)))
 
     def set_weights(self, layer: ConvLayer, weights: np.ndarray | None) -> None:
         """Integer weights (OC, IC/groups, Kh, Kw) of `layer`, or None to forget them."""
