@@ -19,6 +19,7 @@ from app.widgets.chart_axes import styled_plot
 _CMAP = pg.colormap.get("viridis")
 _SAVED_CMAP = pg.colormap.get("inferno")
 FOCUS = 2  # the first view shows candidates within this factor of the optimum
+SPREAD = 16  # compressed spaces: the colour scale spans the fewest cycles up to this factor of them
 
 
 def heat_rgba(cycles: np.ndarray, span: tuple[float, float] | None = None) -> np.ndarray:
@@ -51,10 +52,11 @@ def saved_rgba(fraction: np.ndarray) -> np.ndarray:
 
 
 def cycle_span(space: DesignSpace) -> tuple[int, int] | None:
-    """The colour scale of the cycle readings: compressed and uncompressed together."""
+    """The colour scale of the cycle readings, compressed and uncompressed together: from the
+    fewest cycles up to SPREAD times them (more saturates), so the choice near the best shows."""
     both = [space.cycles("compressed"), space.cycles("uncompressed")]
     valid = np.concatenate([c[c > 0] for c in both])
-    return (int(valid.min()), int(valid.max())) if valid.size else None
+    return (int(valid.min()), int(min(valid.max(), SPREAD * valid.min()))) if valid.size else None
 
 
 def _pixels(layer, nh, nw) -> str:
@@ -101,7 +103,7 @@ class DesignSpaceView(QWidget):
         self.plot.setAspectLocked(False)
         self.image = pg.ImageItem(axisOrder="col-major")
         self.plot.addItem(self.image)
-        self.best_marker = pg.ScatterPlotItem(symbol="star", size=22, brush="#ff2d2d", pen=pg.mkPen("w", width=1.5))
+        self.best_marker = pg.ScatterPlotItem(symbol="star", size=22, brush="#ff2d2d", pen=pg.mkPen("w", width=2))
         self.search_marker = pg.ScatterPlotItem(symbol="d", size=18, brush="#00b4ff", pen=pg.mkPen("k", width=1.5))
         self.what_if_marker = pg.ScatterPlotItem(symbol="o", size=20, brush=None, pen=pg.mkPen("#ff00ff", width=3))
         for item in (self.best_marker, self.search_marker, self.what_if_marker):
@@ -110,7 +112,8 @@ class DesignSpaceView(QWidget):
         self.plot.scene().sigMouseClicked.connect(self._mouse_clicked)
         self.plot_widget.setToolTip("Brighter = fewer cycles (or more rows saved). ★ the method's plan; "
                                     "◆ a better compressed PW; ○ the what-if plan. "
-                                    "Hover for a candidate's figures; click to show it as a what-if plan.")
+                                    "Hover for a candidate's figures; click to show it as a what-if plan. "
+                                    f"Zoomed first to candidates within {FOCUS}× of the best; scroll to zoom.")
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
@@ -130,7 +133,6 @@ class DesignSpaceView(QWidget):
             return
         self.readings.setVisible(space.compressed)
         oh, ow = space.shape
-        self.image.setRect(QRectF(0.5, 0.5, ow, oh))
         best = space.optimum
         self.best_marker.setData([best.nw], [best.nh])
         better = space.better_than_optimum()
@@ -139,6 +141,7 @@ class DesignSpaceView(QWidget):
         else:
             self.search_marker.clear()
         self._draw()
+        self.image.setRect(QRectF(0.5, 0.5, ow, oh))  # after setImage: the rect scales the image's size
         nh_max, nw_max = focus_box(space, FOCUS)
         self.plot.setRange(xRange=(0.5, nw_max + 0.5), yRange=(0.5, nh_max + 0.5), padding=0.02)
 
@@ -177,28 +180,25 @@ class DesignSpaceView(QWidget):
         if reading == "rows saved":
             saved = space.rows_saved()
             top = saved[saved >= 0].max() if (saved >= 0).any() else 0
-            what = (f"rows saved (share of the {base} layout's rows skipped); brighter = more, "
-                    f"0 % … {top:.0%}")
+            what = f"rows saved (share of the {base} layout's rows skipped); brighter = more (0 % … {top:.0%})"
         else:
             lo, hi = cycle_span(space) or (0, 0)
-            what = (f"{'compressed' if reading == 'compressed' else f'uncompressed ({base} layout)'} cycles; "
-                    f"brighter = fewer, {numbers.count(lo)} … {numbers.count(hi)} (one scale for both)")
-        whose = f"{base}'s best PW, compressed" if r.method != "vwc-sdk" else "VW-SDK search after pruning"
+            what = (f"{'compressed' if reading == 'compressed' else f'uncompressed ({base})'} cycles; "
+                    f"brighter = fewer ({numbers.count(lo)} … {numbers.count(hi)}"
+                    f"{' or more' if hi == SPREAD * lo else ''}; same scale in both)")
+        whose = f"{base}'s best PW, compressed" if r.method != "vwc-sdk" else "VW-SDK's search after pruning"
         before = best.compression.base.cycles if best.compression is not None else best.cycles
-        text = (f"<b>{layer.name}</b> · {method_title(r.method, r.option_values())} design space: "
-                f"{oh * ow:,} candidates, {what}.<br>"
-                f"★ {name}'s plan ({whose}): {best.nh}×{best.nw} windows ({_pixels(layer, best.nh, best.nw)}), "
-                f"{numbers.count(best.cycles)} cycles ({numbers.count(before)} uncompressed). ")
+        text = (f"<b>{layer.name}</b> · {method_title(r.method, r.option_values())}: {oh * ow:,} candidates, "
+                f"{what}.<br>★ {name}'s plan ({whose}): {best.nh}×{best.nw} windows "
+                f"({_pixels(layer, best.nh, best.nw)}), {numbers.count(best.cycles)} cycles "
+                f"({numbers.count(before)} uncompressed).<br>")
         better = space.better_than_optimum()
-        if better:
-            nh, nw, cycles = better
-            gain = best.cycles - cycles
-            text += (f"<br>◆ A compression-aware search would pick {nh}×{nw} windows "
-                     f"({_pixels(layer, nh, nw)}): {numbers.count(cycles)} cycles, "
-                     f"{numbers.count(gain)} ({gain / best.cycles:.0%}) fewer. ")
-        else:
-            text += "No other PW does better compressed. "
-        return text + zoom
+        if better is None:
+            return text + "No other PW does better compressed."
+        nh, nw, cycles = better
+        gain = best.cycles - cycles
+        return text + (f"◆ A compression-aware search would pick {nh}×{nw} windows ({_pixels(layer, nh, nw)}): "
+                       f"{numbers.count(cycles)} cycles, {numbers.count(gain)} ({gain / best.cycles:.0%}) fewer.")
 
     def show_message(self, text: str) -> None:
         self.show_space(None)
