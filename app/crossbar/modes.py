@@ -47,20 +47,37 @@ def _weight_bins(array) -> tuple[int, int, int]:
     return lo, hi, min(pal.N_CLASSES, hi - lo + 1)
 
 
+_KIND_LUT = np.array([pal.UNUSED, pal.ZERO, 0, pal.INDEX["pruned"], pal.INDEX["extra"]], dtype=np.uint8)
+
+
 def tile_image(tile: Tile, mode: str, weights: np.ndarray | None = None, group: int = 0,
                rsel=None, csel=None) -> np.ndarray:
-    """(rows, cols) uint8 palette indices of the tile in `mode`; see `_dense_image`."""
-    img = _dense_image(tile, mode, weights, group, rsel, csel)
+    """(rows, cols) uint8 palette indices of the tile in `mode`; see `_image`."""
+    img = _image(tile, mode, weights, group, rsel, csel)
+    if mode == "weight" and tile.compressed:  # cells the compression prunes or adds
+        kinds = tile.kinds(rsel=rsel, csel=csel)
+        img = np.where(kinds == WEIGHT_CELL, img, _KIND_LUT[kinds]).astype(np.uint8)
+    return img
+
+
+def _gather(tile: Tile, per_col: np.ndarray, rsel=None, csel=None, weight_mask: bool = False) -> np.ndarray:
+    """Expand a (PW pixel + 1, column) table to the tile's rows. Compressed plans go through
+    (row key, column) tables, where the key adds the channel's class: cells that are not
+    kernel weights there take their kind's colour (or, with `weight_mask`, the table is
+    replaced by 1 on weight cells, 0 elsewhere). Small tables, one full-size gather."""
     if not tile.compressed:
-        return img
-    # Compressed plans: cells the compression prunes or adds override the dense picture.
-    kinds = tile.kinds(rsel=rsel, csel=csel)
-    lut = np.array([pal.UNUSED, pal.ZERO, 0, pal.INDEX["pruned"], pal.INDEX["extra"]], dtype=np.uint8)
-    return np.where(kinds == WEIGHT_CELL, img, lut[kinds]).astype(np.uint8)
+        return np.take(per_col, tile.row_pix if rsel is None else tile.row_pix[rsel], axis=0)
+    row_key, kinds = tile.key_tables()
+    k = kinds if csel is None else kinds[:, csel]
+    if weight_mask:
+        t = (k == WEIGHT_CELL).astype(np.uint8)
+    else:
+        t = np.where(k == WEIGHT_CELL, per_col[tile.key_pix], _KIND_LUT[k])
+    return np.take(t, row_key if rsel is None else row_key[rsel], axis=0)
 
 
-def _dense_image(tile: Tile, mode: str, weights: np.ndarray | None = None, group: int = 0,
-                 rsel=None, csel=None) -> np.ndarray:
+def _image(tile: Tile, mode: str, weights: np.ndarray | None = None, group: int = 0,
+           rsel=None, csel=None) -> np.ndarray:
     """(rows, cols) uint8 palette indices of the tile in `mode` (a sampled subset if rsel/csel).
 
     Everything is computed on (PW pixel, copy) or (PW pixel, column) tables and gathered
@@ -71,23 +88,23 @@ def _dense_image(tile: Tile, mode: str, weights: np.ndarray | None = None, group
     kind_t = tile.kind_table
     neutral_t = _neutral_table(kind_t)
     is_w = kind_t == WEIGHT_CELL
+    cc = tile.col_copy if csel is None else tile.col_copy[csel]
     if mode in ("copy", "element"):
         if mode == "copy":
             cat = np.arange(p.copies + 1)[None, :]
         else:
             _, kyt, kxt = tile._tables
             cat = kyt * p.layer.k_w + kxt
-        return tile.per_pixel_copy(np.where(is_w, pal.category_index(cat), neutral_t), rsel, csel)
+        return _gather(tile, np.where(is_w, pal.category_index(cat), neutral_t)[:, cc], rsel, csel)
     if mode in ("oc", "bit"):
         vec = tile.cols.oc if mode == "oc" else tile.cols.bit
-        cc = tile.col_copy if csel is None else tile.col_copy[csel]
         colour = pal.category_index(np.maximum(vec if csel is None else vec[csel], 0))
-        per_col = np.where(is_w[:, cc], colour[None, :], neutral_t[:, cc]).astype(np.uint8)
-        return np.take(per_col, tile.row_pix if rsel is None else tile.row_pix[rsel], axis=0)
+        return _gather(tile, np.where(is_w[:, cc], colour[None, :], neutral_t[:, cc]).astype(np.uint8), rsel, csel)
     if mode == "ic":
         vec = tile.rows.c if rsel is None else tile.rows.c[rsel]
-        out = tile.per_pixel_copy(neutral_t, rsel, csel)
-        out += tile.per_pixel_copy(is_w.astype(np.uint8), rsel, csel) * pal.category_index(np.maximum(vec, 0))[:, None]
+        out = _gather(tile, neutral_t[:, cc], rsel, csel)
+        weight = _gather(tile, is_w[:, cc].astype(np.uint8), rsel, csel, weight_mask=True)
+        out += weight * pal.category_index(np.maximum(vec, 0))[:, None]
         return out
     if mode == "weight":
         if weights is None:

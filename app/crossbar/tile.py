@@ -92,6 +92,18 @@ class Tile:
                 per_col[:, gone] = sub
         return row_key, per_col
 
+    def key_tables(self) -> tuple[np.ndarray, np.ndarray]:
+        """Compressed plans: (row key of each row, (keys + 1, cols) cell kinds); a key is a
+        (channel class, PW pixel) pair, the last one means an unused row (see `key_pix`)."""
+        return self._compressed_tables
+
+    @cached_property
+    def key_pix(self) -> np.ndarray:
+        """PW pixel index of each row key (pp for the unused key): (pixel, column) tables
+        become (key, column) tables by `table[key_pix]`."""
+        n = self._compressed_tables[1].shape[0] - 1
+        return np.append(np.arange(n) % self.pp, self.pp).astype(np.intp)
+
     @property
     def cell_kinds(self) -> np.ndarray | None:
         """Per-cell kinds of the whole tile for a compressed plan; None for other plans."""

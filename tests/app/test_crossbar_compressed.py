@@ -83,6 +83,43 @@ def test_cell_kinds_equal_the_engine_cell_maps_on_every_tile(name, view):
         assert EXTRA_CELL in kinds_seen
 
 
+@pytest.mark.parametrize("view", ["repacked", "dense"])
+@pytest.mark.parametrize("name", ["pairs-edge6-vw", "pairs-corner4-2bit", "kerntrol-comp", "vwc-sdk-oc"])
+def test_colour_modes_follow_the_engine_cell_maps(name, view):
+    """Every colour mode, full and sampled, against colours worked out from TileLayout."""
+    from app.crossbar import palette as pal
+    from app.crossbar.modes import tile_image
+
+    plan = PLANS[name] if view == "repacked" else dense_plan(PLANS[name])
+    L = plan.layer
+    w = (np.arange(L.out_c * L.in_c * 9).reshape(L.out_c, L.in_c, 3, 3) % 4 - 2).astype(np.int8)
+    lut = {UNUSED_CELL: pal.UNUSED, ZERO_CELL: pal.ZERO, PRUNED_CELL: pal.INDEX["pruned"],
+           EXTRA_CELL: pal.INDEX["extra"]}
+    lo, hi = -2, 1  # 2-bit weights
+    for a in range(plan.ar):
+        ref = layout.TileLayout(plan, a, 0)
+        kinds = kinds_of_engine(plan, a, 0)
+        on = kinds == WEIGHT_CELL
+        cat = {"copy": ref.copy, "ic": ref.ic, "oc": ref.oc, "bit": ref.bit, "element": ref.ky * 3 + ref.kx}
+        tile = Tile(plan, a, 0)
+        for mode in ("copy", "ic", "oc", "bit", "element", "weight"):
+            if mode == "weight":
+                if plan.array.weight_bits != 2:
+                    continue
+                vals = w[np.maximum(ref.oc, 0), np.maximum(ref.ic, 0), np.maximum(ref.ky, 0), np.maximum(ref.kx, 0)]
+                colour = pal.FIRST_CLASS + np.rint((vals.astype(float) - lo) * 3 / (hi - lo)).astype(np.uint8)
+            else:
+                colour = pal.category_index(np.maximum(cat[mode], 0))
+            want = np.where(on, colour, 0).astype(np.uint8)
+            for k, idx in lut.items():
+                want[kinds == k] = idx
+            got = tile_image(tile, mode, w if mode == "weight" else None)
+            assert np.array_equal(got, want), (name, view, a, mode)
+            rsel, csel = np.arange(1, want.shape[0], 3), np.arange(0, want.shape[1], 2)
+            sampled = tile_image(tile, mode, w if mode == "weight" else None, rsel=rsel, csel=csel)
+            assert np.array_equal(sampled, want[rsel][:, csel]), (name, view, a, mode)
+
+
 def test_the_plans_cover_what_they_claim():
     """Residual (partly used) row tiles, removed output channels, stride 2, another PW."""
     assert PLANS["vwc-sdk-oc"].compression.oc_keep is not None
@@ -126,3 +163,228 @@ def test_dense_view_hatch_masks_follow_the_engine():
     assert Tile(plan, 0, 0).skipped_rows is None and Tile(plan, 0, 0).removed_cols is None
     fate = row_fate(plan, dense.ar - 1)
     assert (fate.tile[fate.kept] == -1).all()  # VWC-SDK searched another PW: no row-for-row fate
+
+
+# --- the view ------------------------------------------------------------------------------------
+def pairs_case(pad: int):
+    """The issue's case: 16x16, 32 -> 32, 3x3 on a 128x128 array, PAIRS corner4 on SDK (PW 3x3)."""
+    layer = ConvLayer("pairs16", 16, 16, 32, 32, 3, 3, pad_h=pad, pad_w=pad)
+    return layer, map_layer(layer, ArraySpec(128, 128), "pairs", pattern_set="corner4", base="sdk")
+
+
+def hatched_rows(view) -> np.ndarray:
+    """The rows the grid's hatch item covers, as a mask."""
+    mask = np.zeros(view.grid.rows, dtype=bool)
+    for a, b in view.grid.hatch.row_runs:
+        mask[a:b] = True
+    return mask
+
+
+def shown_tiles(view):
+    """Step the playback to the first cycle of every row tile; yield (a, tile)."""
+    p = view.panel.plan
+    for a in range(p.ar):
+        view.set_cycle(view.panel.cycles.schedule.index(0, 0, a, 0, 0))
+        cyc = view.panel.cycles.cycle(view.panel.t)
+        assert (cyc.a, cyc.b) == (a, 0)
+        yield a, view.panel.cycles.tile(cyc)
+
+
+@pytest.mark.parametrize("pad, dense_cycles, repacked_cycles", [(0, 588, 196), (1, 768, 256)])
+def test_pairs_dense_view_hatches_the_skipped_rows(qtbot, make_view, pad, dense_cycles, repacked_cycles):
+    layer, plan = pairs_case(pad)
+    assert (plan.pix_h, plan.pix_w, plan.ar) == (3, 3, 1)
+    view = make_view(layer=layer, plan=plan)
+    tb = view.toolbar
+    assert tb.compressed.isEnabled() and tb.compressed.currentData() == "repacked"
+    assert view.playback.total == repacked_cycles and view.panel.plan is plan
+    assert not view.grid.hatch.active and view.grid.legend.legend.hatched == ()
+    view.set_mode("ic")
+
+    tb.compressed.activated.emit(tb.compressed.findData("dense"))  # as a user's pick does
+    assert view.compressed_view == "dense" and tb.compressed.currentData() == "dense"
+    dense = view.panel.plan
+    assert dense == dense_plan(plan) and dense.ar == 3 and not dense.compression.repacked
+    assert view.playback.total == dense_cycles == dense.cycles
+    assert view.panel.mode == "ic" and tb.mode.currentData() == "ic"  # the colour mode stays
+    assert (f"PAIRS · skipped rows in place: 160 of 288 rows skipped · repacked: 3 → 1 row tiles, "
+            f"{dense_cycles} → {repacked_cycles} cycles") in view.text.text()
+    assert "skipped rows in place (hatched)" in view.grid.title.text
+
+    skipped_per_channel = np.zeros(32, dtype=int)
+    for a, tile in shown_tiles(view):
+        rv = layout.row_vectors(dense, a)  # the engine's own flags
+        want = rv.used & ~rv.kept
+        assert want.any()
+        assert np.array_equal(hatched_rows(view), want)
+        assert np.array_equal(tile.skipped_rows, want)
+        assert view.grid.legend.legend.hatched == ("skipped row (hatched)",)
+        np.add.at(skipped_per_channel, rv.c[want], 1)
+        # a hatched row holds nothing: every cell of it in the block is pruned or zero
+        k = tile.kinds()[want]
+        assert not (k == WEIGHT_CELL).any()
+    assert (skipped_per_channel == 2 * 3 - 1).all()  # corner pattern: 2P-1 of P*P = 9 rows
+
+    view.set_compressed_view("repacked")
+    assert view.playback.total == repacked_cycles and view.panel.plan is plan
+    assert not view.grid.hatch.active and view.panel.mode == "ic"
+    assert "PAIRS · repacked array: 160 of 288 rows skipped" in view.text.text()
+
+
+def test_inspector_says_where_a_dense_row_goes(qtbot, make_view):
+    layer, plan = pairs_case(0)
+    view = make_view(layer=layer, plan=plan)
+    view.set_compressed_view("dense")
+    infos = []
+    view.cell_changed.connect(infos.append)
+    dense = view.panel.plan
+    fate = row_fate(plan, 0)
+    skipped, kept = int(np.flatnonzero(~fate.kept)[0]), int(np.flatnonzero(fate.kept)[3])
+    assert (fate.tile[kept], fate.row[kept]) == (0, 3)
+    view.panel.set_pin((skipped, 0))
+    info = infos[-1]
+    assert info.row == skipped and info.kind == "pruned"
+    assert "skipped by the compression" in info.row_text()
+    assert "skipped by the compression" in view.panel.current_info().tooltip()
+    view.panel.set_pin((kept, 0))
+    info = infos[-1]
+    assert "kept: row 3 of row tile 1 / 1 in the repacked array" in info.row_text()
+    # the repacked array's row 3 is that same (channel, PW pixel)
+    rv_d, rv_r = layout.row_vectors(dense, 0), layout.row_vectors(plan, 0)
+    assert (rv_d.c[kept], rv_d.y[kept], rv_d.x[kept]) == (rv_r.c[3], rv_r.y[3], rv_r.x[3])
+    # the repacked view adds nothing to the row's words
+    view.set_compressed_view("repacked")
+    view.panel.set_pin((3, 0))
+    assert "repacked array" not in view.panel.current_info().row_text()
+    assert "skipped" not in view.panel.current_info().row_text()
+
+
+def test_toggle_keeps_the_place_and_playing(qtbot, make_view):
+    layer, plan = pairs_case(0)
+    view = make_view(layer=layer, plan=plan)
+    view.set_cycle(57)  # PW (4, 1) of 14x14
+    view.set_compressed_view("dense")
+    cyc = view.panel.cycles.cycle(view.panel.t)
+    assert (cyc.a, cyc.py, cyc.px) == (0, 4, 1) and view.playback.t == 57
+    view.set_cycle(2 * 196 + 30)  # row tile 3, PW (2, 2)
+    view.playback.play()
+    view.set_compressed_view("repacked")
+    assert view.playback.playing
+    view.playback.pause()
+    cyc = view.panel.cycles.cycle(view.panel.t)
+    assert (cyc.a, cyc.py, cyc.px) == (0, 2, 2)
+
+
+def test_the_choice_stays_across_layers_and_methods(qtbot, make_view):
+    layer, plan = pairs_case(0)
+    view = make_view(layer=layer, plan=plan)
+    view.set_compressed_view("dense")
+    other = ConvLayer("k", 16, 16, 8, 16, 3, 3, pad_h=1, pad_w=1)
+    kern = map_layer(other, ArraySpec(128, 128), "kerntrol", threshold=0.25)
+    from app.selection import PlanSelection
+
+    view.show_selection(PlanSelection(1, other, "kerntrol", kern))
+    assert view.panel.plan == dense_plan(kern) and view.toolbar.compressed.currentData() == "dense"
+    sdk = map_layer(other, ArraySpec(128, 128), "sdk")
+    view.show_selection(PlanSelection(1, other, "sdk", sdk))
+    assert view.panel.plan is sdk and not view.toolbar.compressed.isEnabled()
+    assert not view.grid.hatch.active and view.grid.legend.legend.hatched == ()
+    view.set_compressed_view("repacked")  # harmless on an ordinary plan
+    view.set_compressed_view("dense")
+    assert view.panel.plan is sdk and view.playback.total == sdk.cycles
+    view.show_selection(PlanSelection(0, layer, "pairs", plan))
+    assert view.panel.plan == dense_plan(plan) and view.toolbar.compressed.isEnabled()
+    assert view.playback.total == 588
+    with pytest.raises(ValueError):
+        view.set_compressed_view("sideways")
+
+
+def test_kerntrol_omits_the_four_corner_rows_of_a_4x4_pw(qtbot, make_view):
+    layer = ConvLayer("k", 16, 16, 8, 16, 3, 3, pad_h=1, pad_w=1)
+    plan = map_layer(layer, ArraySpec(128, 128), "kerntrol", threshold=0.25, base="sdk")
+    assert (plan.nh, plan.nw, plan.pix_h, plan.pix_w) == (2, 2, 4, 4)
+    assert plan.compression.rows_skipped == 8 * 4 and plan.compression.kept_rows == 8 * 12
+    view = make_view(layer=layer, plan=plan)
+    view.set_compressed_view("dense")
+    dense = view.panel.plan
+    assert dense.ar == 1 and view.playback.total == dense.cycles == 64 == plan.cycles
+    rv = layout.row_vectors(dense, 0)
+    hatched = hatched_rows(view)
+    assert np.array_equal(hatched, rv.used & ~rv.kept)
+    for c in range(8):
+        pix = {(int(y), int(x)) for y, x in zip(rv.y[hatched & (rv.c == c)], rv.x[hatched & (rv.c == c)])}
+        assert pix == {(0, 0), (0, 3), (3, 0), (3, 3)}
+    assert "KERNTROL · skipped rows in place: 32 of 128 rows skipped · repacked: 1 → 1 row tiles, 64 → 64 cycles" \
+        in view.text.text()
+
+
+def test_vwc_sdk_hatches_removed_channels_and_output_columns(qtbot, make_view):
+    plan = PLANS["vwc-sdk-oc"]
+    view = make_view(layer=LAYER, plan=plan)
+    view.set_compressed_view("dense")
+    dense = view.panel.plan
+    last = dense.ar - 1
+    view.set_cycle(view.panel.cycles.schedule.index(0, 0, last, 0, 0))
+    cv = layout.col_vectors(dense, 0)
+    cols = np.zeros(view.grid.cols, dtype=bool)
+    for a, b in view.grid.hatch.col_runs:
+        cols[a:b] = True
+    assert np.array_equal(cols, cv.used & ~cv.kept) and set(cv.oc[cols]) == {1, 4}
+    rv = layout.row_vectors(dense, last)
+    assert np.array_equal(hatched_rows(view), rv.used & ~rv.kept) and set(rv.c[hatched_rows(view)]) == {4}
+    assert view.grid.legend.legend.hatched == ("skipped row (hatched)", "removed output channel (hatched)")
+    text = view.text.text()
+    assert "(1 input channel removed)" in text and "2 output channels removed" in text
+    view.panel.set_pin((0, 0))
+    assert "skipped by the compression" in view.panel.current_info().row_text()  # channel 4
+    view.set_cycle(view.panel.cycles.schedule.index(0, 0, last - 1, 0, 0))  # channels 2, 3
+    view.panel.set_pin((dense.pix_h * dense.pix_w, 0))
+    assert plan.ar == 2 and (plan.pix_h, plan.pix_w) == (5, 6)  # VWC-SDK searched again: 2 channels a tile
+    assert ("kept: channel 3 is in row tile 2 / 2 of the repacked array (another parallel window: 5×6 pixels)"
+            in view.panel.current_info().row_text())
+
+
+def test_exports_include_the_hatching(qtbot, make_view, tmp_path):
+    from PIL import Image
+
+    layer, plan = pairs_case(0)
+    view = make_view(layer=layer, plan=plan)
+    view.set_compressed_view("dense")
+    assert view.exports.export_image(str(tmp_path / "hatched.png"))
+    view.grid.hatch.setVisible(False)
+    assert view.exports.export_image(str(tmp_path / "plain.png"))
+    view.grid.hatch.setVisible(True)
+    a = np.asarray(Image.open(tmp_path / "hatched.png").convert("L"), dtype=int)
+    b = np.asarray(Image.open(tmp_path / "plain.png").convert("L"), dtype=int)
+    assert a.shape == b.shape
+    diff = np.abs(a - b) > 40
+    assert diff.sum() > 5000  # the hatch lines, over the skipped rows only
+    cols = np.flatnonzero(diff.any(axis=0))
+    assert cols.size and cols.max() - cols.min() < a.shape[1] * 0.3  # the 32 used columns, not all 128
+    assert view.exports.export_image(str(tmp_path / "hatched.svg"))
+    svg = (tmp_path / "hatched.svg").read_text()
+    view.grid.hatch.setVisible(False)
+    assert view.exports.export_image(str(tmp_path / "plain.svg"))
+    assert len(svg) > len((tmp_path / "plain.svg").read_text()) + 20000  # the hatch lines
+
+
+def test_animation_frames_hatch_the_skipped_rows(monkeypatch):
+    from app.crossbar import export_frames
+    from app.crossbar import palette as pal
+    from app.crossbar.export_frames import FrameRenderer, FrameSpec
+
+    layer, plan = pairs_case(0)
+    frames = {}
+    for p, on in ((dense_plan(plan), True), (dense_plan(plan), False), (plan, True), (plan, False)):
+        with monkeypatch.context() as m:
+            if not on:
+                m.setattr(export_frames, "_hatch", lambda *a: None)
+            r = FrameRenderer(FrameSpec(p, width=640, height=400))
+            frames[p.compression.repacked, on] = (r, r.render(0))
+    r, hatched = frames[False, True]
+    diff = hatched != frames[False, False][1]
+    ay, ax, ah, aw = r.grid_area
+    assert diff.sum() > 2000 and diff.sum() == diff[ay:ay + ah, ax:ax + aw].sum()  # in the grid only
+    assert (hatched[diff] == pal.INDEX["outline"]).all()
+    assert np.array_equal(frames[True, True][1], frames[True, False][1])  # the repacked array: nothing hatched
+    assert r.cycles.legend(r.cycles.cycle(0), "copy").hatched == ("skipped row (hatched)",)
