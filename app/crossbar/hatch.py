@@ -62,16 +62,25 @@ def mask_runs(mask: np.ndarray | None) -> list[tuple[int, int]]:
     return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
-def _merge(spans: list[tuple[float, float]], gap: float) -> list[tuple[float, float]]:
-    """Spans (sorted) joined where they are less than `gap` apart: far out, rows of a pixel or
-    less, the lines cross the whole band (the wash still shows each run)."""
-    out: list[list[float]] = []
-    for a, b in spans:
-        if out and a - out[-1][1] < gap:
-            out[-1][1] = max(out[-1][1], b)
-        else:
-            out.append([a, b])
-    return [(a, b) for a, b in out]
+def _merge(spans: np.ndarray, gap: float) -> np.ndarray:
+    """(n, 2) sorted spans joined where they are less than `gap` apart: far out, rows of a
+    pixel or less share one band (`MERGE_PX` for the lines; the wash merges only touching ones)."""
+    if len(spans) == 0:
+        return spans
+    new = np.concatenate(([True], spans[1:, 0] - np.maximum.accumulate(spans[:-1, 1]) >= gap))
+    start = spans[new, 0]
+    stop = np.maximum.reduceat(spans[:, 1], np.flatnonzero(new))
+    return np.column_stack([start, stop])
+
+
+def _device_spans(runs, scale: float, offset: float, lo: float, hi: float) -> np.ndarray:
+    """(n, 2) sorted device coordinates of runs of cells [a, b) on one axis (cells centred on
+    integers), clipped to [lo, hi]."""
+    r = np.asarray(runs, dtype=np.float64).reshape(-1, 2) - 0.5
+    d = np.sort(r * scale + offset, axis=1)
+    d = np.clip(d, lo, hi)
+    d = d[d[:, 1] > d[:, 0]]
+    return d[np.argsort(d[:, 0], kind="stable")]
 
 
 class HatchItem(pg.GraphicsObject):
@@ -111,22 +120,22 @@ class HatchItem(pg.GraphicsObject):
     def paint(self, p, *args):
         if not self.active:
             return
-        t = p.transform()
+        t = p.transform()  # the view box's: scale and translate, y possibly flipped
         r0, r1, c0, c1 = self.block
         whole = t.mapRect(QRectF(c0 - 0.5, r0 - 0.5, c1 - c0, r1 - r0))
-        rows = [t.mapRect(QRectF(c0 - 0.5, a - 0.5, c1 - c0, b - a)) for a, b in self.row_runs]
-        cols = [t.mapRect(QRectF(a - 0.5, r0 - 0.5, b - a, r1 - r0)) for a, b in self.col_runs]
         p.save()
         p.resetTransform()
-        clip = QRectF(p.viewport()) if p.viewport().isValid() else whole
-        whole = whole.intersected(clip)
-        for r in rows + cols:
-            p.fillRect(r.intersected(whole), self.wash)
+        if p.viewport().isValid():
+            whole = whole.intersected(QRectF(p.viewport()))
         left, top, right, bottom = whole.left(), whole.top(), whole.right(), whole.bottom()
-        boxes = [(left, max(a, top), right, min(b, bottom))
-                 for a, b in _merge(sorted((r.top(), r.bottom()) for r in rows), MERGE_PX)]
-        boxes += [(max(a, left), top, min(b, right), bottom)
-                  for a, b in _merge(sorted((r.left(), r.right()) for r in cols), MERGE_PX)]
+        rows = _device_spans(self.row_runs, t.m22(), t.dy(), top, bottom)
+        cols = _device_spans(self.col_runs, t.m11(), t.dx(), left, right)
+        for a, b in _merge(rows, 0.5).tolist():
+            p.fillRect(QRectF(left, a, right - left, b - a), self.wash)
+        for a, b in _merge(cols, 0.5).tolist():
+            p.fillRect(QRectF(a, top, b - a, bottom - top), self.wash)
+        boxes = [(left, a, right, b) for a, b in _merge(rows, MERGE_PX).tolist()]
+        boxes += [(a, top, b, bottom) for a, b in _merge(cols, MERGE_PX).tolist()]
         seg = hatch_segments(boxes)
         if len(seg):
             p.setPen(self.pen)

@@ -12,7 +12,7 @@ import numpy as np
 from engine.simulate import slice_values, weight_range
 
 from . import palette as pal
-from .tile import EXTRA_CELL, PRUNED_CELL, WEIGHT_CELL, Tile
+from .tile import EXTRA_CELL, PRUNED_CELL, WEIGHT_CELL, ZERO_CELL, Tile
 
 # name: (menu label, needs weights)
 MODES = {
@@ -176,11 +176,12 @@ def hatch_entries(tile: Tile) -> tuple[str, ...]:
 def legend(tile: Tile, mode: str, group: int = 0) -> Legend:
     """The legend (and the palette) of `mode` for this tile."""
     neutral = ((pal.ZERO, "zero cell (off the kernel)"), (pal.UNUSED, "unused cell"))
-    if tile.compressed:  # the kinds a compression adds, where this tile has them
+    if tile.compressed:  # the kinds a compression adds or leaves out, where this tile has them
         present = tile.kinds_present()
         added = ((PRUNED_CELL, pal.INDEX["pruned"], "pruned weight (masked by the compression)"),
-                 (EXTRA_CELL, pal.INDEX["extra"], "compensatory weight (off the kernel)"))
-        neutral = tuple((i, text) for k, i, text in added if k in present) + neutral
+                 (EXTRA_CELL, pal.INDEX["extra"], "compensatory weight (off the kernel)"),
+                 (ZERO_CELL, pal.ZERO, neutral[0][1]))
+        neutral = tuple((i, text) for k, i, text in added if k in present) + neutral[1:]
     title = MODES[mode][0]
     if mode == "weight":
         lo, hi, n = _weight_bins(tile.plan.array)

@@ -220,7 +220,7 @@ class Tile:
     def kinds_present(self) -> set[int]:
         """The cell kinds this tile holds (cheap: from the per-column tables)."""
         if not self.compressed:
-            return set(np.unique(self.kind_table[np.unique(self.row_pix)][:, np.unique(self.col_copy)]).tolist())
+            return set(np.unique(self.kinds(rsel=np.unique(self.row_pix, return_index=True)[1])).tolist())
         row_key, per_col = self._compressed_tables
         return set(np.unique(per_col[np.unique(row_key)]).tolist())
 

@@ -388,3 +388,26 @@ def test_animation_frames_hatch_the_skipped_rows(monkeypatch):
     assert (hatched[diff] == pal.INDEX["outline"]).all()
     assert np.array_equal(frames[True, True][1], frames[True, False][1])  # the repacked array: nothing hatched
     assert r.cycles.legend(r.cycles.cycle(0), "copy").hatched == ("skipped row (hatched)",)
+
+
+def test_legend_lists_the_kinds_the_tile_holds():
+    from app.crossbar.modes import legend
+
+    def texts(plan):
+        tile = Tile(plan, 0, 0)
+        lg = legend(tile, "copy")
+        names = [t for _, t in lg.entries[-lg.neutral:]]
+        assert {KIND_TEXT[k] for k in tile.kinds_present() if k in KIND_TEXT} == set(names)
+        return names, lg.hatched
+
+    _, pairs = pairs_case(0)
+    assert texts(pairs) == (["unused cell"], ())  # one copy per row, every kept row full
+    assert texts(dense_plan(pairs)) == (["pruned weight (masked by the compression)", "unused cell"],
+                                        ("skipped row (hatched)",))
+    kern = map_layer(ConvLayer("k", 16, 16, 8, 16, 3, 3, pad_h=1, pad_w=1), ArraySpec(128, 128), "kerntrol",
+                     threshold=0.25, variant="compensatory")
+    assert texts(kern) == (["compensatory weight (off the kernel)", "unused cell"], ())
+
+
+KIND_TEXT = {PRUNED_CELL: "pruned weight (masked by the compression)", ZERO_CELL: "zero cell (off the kernel)",
+             EXTRA_CELL: "compensatory weight (off the kernel)", UNUSED_CELL: "unused cell"}
