@@ -1,8 +1,10 @@
-"""The crossbar part of `xbarscope --screenshot`: --cycle, --color-mode and --zoom."""
+"""The crossbar part of `xbarscope --screenshot`: --cycle, --color-mode and --zoom (and, for
+the lead to wire as a flag, the compressed view: `check_compressed_view`, `apply_state(compressed=...)`)."""
 from __future__ import annotations
 
 from engine.errors import XbarError
 
+from .compressed import VIEWS
 from .modes import MODES
 
 
@@ -25,12 +27,21 @@ def check_mode(mode: str | None) -> str | None:
     return mode
 
 
+def check_compressed_view(kind: str | None) -> str | None:
+    if kind is not None and kind not in VIEWS:
+        raise XbarError(f"compressed view '{kind}' is not one of {', '.join(VIEWS)}")
+    return kind
+
+
 def apply_state(view, cycle: int | None = None, mode: str | None = None,
-                zoom: tuple[int, int, int] | None = None) -> None:
-    """Put the crossbar view in the state the flags ask for (after a plan is shown)."""
-    plan = view.panel.plan
-    if plan is None:
+                zoom: tuple[int, int, int] | None = None, compressed: str | None = None) -> None:
+    """Put the crossbar view in the state the flags ask for (after a plan is shown);
+    `compressed` ("repacked" or "dense") first, as it decides the plan the cycle counts in."""
+    if view.panel.plan is None:
         raise XbarError("no plan to show: the layer has no result for that method")
+    if compressed is not None:
+        view.set_compressed_view(check_compressed_view(compressed))
+    plan = view.panel.plan
     if cycle is not None:
         if not 0 <= cycle < plan.cycles:
             raise XbarError(f"--cycle {cycle} is outside 0…{plan.cycles - 1} for this plan")

@@ -411,3 +411,25 @@ def test_legend_lists_the_kinds_the_tile_holds():
 
 KIND_TEXT = {PRUNED_CELL: "pruned weight (masked by the compression)", ZERO_CELL: "zero cell (off the kernel)",
              EXTRA_CELL: "compensatory weight (off the kernel)", UNUSED_CELL: "unused cell"}
+
+
+def test_compare_mode_and_screenshot_state_follow_the_toggle(qtbot, make_view):
+    from engine.errors import XbarError
+
+    from app.crossbar.screenshot import apply_state
+
+    layer, plan = pairs_case(0)
+    view = make_view(layer=layer, plan=plan)
+    view.toolbar.other.setCurrentIndex(view.toolbar.other.findData("sdk"))
+    view.set_comparing(True)
+    left = view.compare.sides[0]
+    assert left.panel.plan is plan and not left.grid.hatch.active
+    view.set_compressed_view("dense")
+    assert left.panel.plan == dense_plan(plan) and left.grid.hatch.active
+    assert view.playback.total == max(588, view.compare.sides[1].total)
+    view.set_comparing(False)
+    view.set_compressed_view("repacked")
+    apply_state(view, cycle=400, compressed="dense")  # 400 only exists in the dense plan's 588 cycles
+    assert view.compressed_view == "dense" and view.panel.t == 400
+    with pytest.raises(XbarError):
+        apply_state(view, compressed="flat")
