@@ -27,6 +27,7 @@ from app.widgets.central_area import CentralArea
 from app.widgets.energy_editor import EnergyEditor
 from app.widgets.inspector import Inspector
 from app.widgets.lazy_panel import LazyPanel
+from app.widgets.method_options_editor import MethodOptionsEditor
 from app.widgets.layer_editor import LayerEditor
 from app.widgets.recent_files_menu import RecentFilesMenu
 from app.widgets.results_table import ResultsTable
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self.layer_editor = LayerEditor(self.layer_model, presets)
         self.array_editor = ArrayEditor(dict(DESCRIPTIONS))
         self.energy_editor = EnergyEditor()
+        self.method_options = MethodOptionsEditor()
         self.inspector = Inspector(list(METHODS))
         self.results_table = ResultsTable(self.results_model)
         self.comparison = LazyPanel(_comparison_chart, "comparison chart")
@@ -80,8 +82,10 @@ class MainWindow(QMainWindow):
         array_lay.setContentsMargins(0, 0, 0, 0)
         array_lay.setSpacing(0)
         array_lay.addWidget(self.array_editor)
+        array_lay.addWidget(self.method_options)
         array_lay.addWidget(self.energy_editor)
-        self.array_dock = docks.add_dock(self, "Array and methods", "arrayDock", array_panel, left)
+        self.array_panel = array_panel
+        self.array_dock = docks.add_dock(self, "Array and methods", "arrayDock", docks.scrollable(array_panel), left)
         self.inspector_dock = docks.add_dock(self, "Inspector", "inspectorDock", docks.scrollable(self.inspector), right)
         self.results_dock = docks.add_dock(self, "Results", "resultsDock", self.results_table, bottom)
         self.comparison_dock = docks.add_dock(self, "Comparison", "comparisonDock", self.comparison, bottom)
@@ -206,7 +210,9 @@ class MainWindow(QMainWindow):
         w, h = self.width(), self.height()
         self.resizeDocks([self.network_dock, self.inspector_dock], [int(w * 0.45), int(w * 0.15)], Qt.Horizontal)
         self.resizeDocks([self.results_dock], [int(h * 0.40)], Qt.Vertical)
-        self.resizeDocks([self.network_dock, self.array_dock], [int(h * 0.42), int(h * 0.10)], Qt.Vertical)
+        # The array panel scrolls: ask for its natural height, the network table takes the rest.
+        self.resizeDocks([self.network_dock, self.array_dock], [int(h * 0.42), self.array_panel.sizeHint().height()],
+                         Qt.Vertical)
 
     def closeEvent(self, event) -> None:
         if not self.project.close_ok():

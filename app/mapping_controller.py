@@ -21,6 +21,14 @@ def request_methods(chosen: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(m for m in METHODS if m in wanted)
 
 
+def same_request(a: MapRequest | None, b: MapRequest | None) -> bool:
+    """Equal requests whose option values are the same objects: networks compare without their
+    weights, so a model re-imported with other weights must still count as a new request."""
+    if a is None or b is None or a != b:
+        return False
+    return all(v is b.options[m].get(k) for m, o in a.options.items() for k, v in o.items() if k == "weights")
+
+
 def job_size(layers: tuple[ConvLayer, ...], methods: tuple[str, ...]) -> int:
     """A rough cost: candidates VW-SDK searches (other methods are closed-form)."""
     search = sum(layer.out_h * layer.out_w for layer in layers) if "vw-sdk" in methods else 0
@@ -45,32 +53,43 @@ class MappingController(QObject):
         self.layers: tuple[ConvLayer, ...] | None = None
         self.array: ArraySpec | None = None
         self.methods: tuple[str, ...] = ()
+        self.options: dict = {}  # {method: {option: value}} (engine.methods.OPTIONS), defaults left out
         self.blocked: str | None = "no network yet"
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(AUTO_RUN_DELAY_MS)
         self.debounce.timeout.connect(self.run)
 
-    def set_inputs(self, layers, layers_problem, array, array_problem, methods) -> None:
+    def set_inputs(self, layers, layers_problem, array, array_problem, methods,
+                   options: dict | None = None, options_problem: str | None = None) -> None:
         """Called on every edit. Invalid inputs block Run with the engine's reason."""
         self.layers, self.array, self.methods = layers, array, tuple(methods)
-        reason = layers_problem or array_problem or (None if methods else "choose at least one method")
+        self.options = dict(options or {})
+        reason = layers_problem or array_problem or options_problem \
+            or (None if methods else "choose at least one method")
         if reason != self.blocked:
             self.blocked = reason
             self.blocked_changed.emit(reason)
         request = self.request()
         self.slot.invalidate()
         self.debounce.stop()
+        current = self.result is not None and same_request(request, self.result.request)
         if self.result is not None:
-            self.stale_changed.emit(request is None or request != self.result.request)
-        if request is not None and self.auto_run and (self.result is None or request != self.result.request) \
+            self.stale_changed.emit(not current)
+        if request is not None and self.auto_run and not current \
                 and job_size(request.layers, request.methods) <= AUTO_RUN_MAX_CANDIDATES:
             self.debounce.start()
 
     def request(self) -> MapRequest | None:
         if self.blocked is not None or not self.layers or self.array is None:
             return None
-        return MapRequest(self.layers, self.array, request_methods(self.methods))
+        methods = request_methods(self.methods)
+        options = {m: dict(o) for m, o in self.options.items() if m in methods and o}
+        return MapRequest(self.layers, self.array, methods, options)
+
+    def is_current(self) -> bool:
+        """The shown result answers the current inputs."""
+        return self.result is not None and same_request(self.request(), self.result.request)
 
     def run(self) -> bool:
         self.debounce.stop()

@@ -4,16 +4,34 @@ Kept out of main_window.py so that file stays a readable list of parts.
 """
 from __future__ import annotations
 
+from engine.methods import OPTIONS, option_names
+
 from app import design_space
 
 
+def method_options(w) -> dict:
+    """The option editor's values, plus the imported model's weights for the methods that use
+    them (PAIRS magnitude, VWC-SDK L1), as the CLI does (engine/compress/cli_options.py)."""
+    options = w.method_options.options()
+    net = getattr(w, "crossbar_weights", None)
+    if net is not None:
+        for m in OPTIONS:
+            if "weights" in option_names(m):
+                options[m] = {**options.get(m, {}), "weights": net}
+    return options
+
+
 def _inputs_changed(w) -> None:
-    arr = w.array_editor
+    arr, ed = w.array_editor, w.method_options
     layers = w.layer_model.layers()
-    w.mapping.set_inputs(layers, w.layer_model.problem(), arr.spec(), arr.error(), arr.methods())
+    methods = arr.methods()
+    ed.set_ticked(methods)
+    ed.set_weights_known(getattr(w, "crossbar_weights", None) is not None)
+    w.mapping.set_inputs(layers, w.layer_model.problem(), arr.spec(), arr.error(), methods,
+                         method_options(w), ed.error(methods))
     w.sweeps.invalidate()
     result = w.mapping.result
-    if result is not None and w.mapping.request() == result.request:
+    if w.mapping.is_current():
         _show_result(w, result)  # only the shown methods changed: no need to map again
     else:
         w.selection.set_layers(layers)
@@ -60,6 +78,7 @@ def _cancel_all(w) -> None:
 def connect_mapping(w) -> None:
     m, bar, cmd = w.mapping, w.run_bar, w.commands
     w.workspace.edited.connect(lambda: _inputs_changed(w))
+    connect_method_options(w)
     bar.run_clicked.connect(m.run)
     cmd["run"].triggered.connect(m.run)
     bar.cancel_clicked.connect(m.cancel)
@@ -80,6 +99,23 @@ def connect_mapping(w) -> None:
     bar.auto_run.toggled.connect(lambda on: setattr(m, "auto_run", on))
     w.workspace.register_option("auto_run", bar.auto_run.isChecked, lambda v: bar.auto_run.setChecked(bool(v)))
     _inputs_changed(w)
+
+
+def connect_method_options(w) -> None:
+    """The options of the compression-aware methods: edits re-map like other edits, the project
+    keeps them (never the weights), and an imported model's weights feed its rules."""
+    ed = w.method_options
+    ed.changed.connect(w.workspace.edited)  # stale results, auto-run, the dirty flag
+    w.workspace.register_option("method_options", ed.to_json, ed.from_json)
+    w.crossbar_weights = None
+    w.project.loaded.connect(lambda: _weights_known(w, None))
+    w.project.importer.imported.connect(lambda net, _what: _imported(w, net))
+
+
+def _weights_known(w, net) -> None:
+    if net is not getattr(w, "crossbar_weights", None):
+        w.crossbar_weights = net
+        _inputs_changed(w)
 
 
 def _selection_changed(w, sel) -> None:
@@ -166,18 +202,26 @@ CROSSBAR_EXPORTS = ("png", "svg", "gif", "mp4", "csv_cells", "json_cells")
 
 
 def _plan_for(w, sel, method: str):
-    """Compare mode: the other method's plan from the mapping result, else mapped now."""
+    """Compare mode: the other method's plan from the mapping result, else mapped now (same options)."""
     result = w.mapping.result
     if result is not None and sel.layer_index < len(result.plans) and method in result.plans[sel.layer_index] \
             and result.plans[sel.layer_index][method] is not None and result.request.layers[sel.layer_index] == sel.layer:
         return result.plans[sel.layer_index][method]
-    from app.crossbar.view import map_other_method
-    return map_other_method(sel, method)
+    from engine.batch import map_one
+    from engine.errors import XbarError
+
+    try:
+        return map_one(sel.layer, sel.plan.array, method, **method_options(w).get(method, {}))
+    except XbarError as e:
+        w.show_status(f"Cannot compare with {method}: {e}")
+        return None
 
 
 def _imported(w, net) -> None:
-    """An imported model's weights colour its layers by weight value (when the network opened)."""
-    w.crossbar_weights = net if net.weights is not None and w.layer_model.network_name == net.name else None
+    """An imported model's weights colour its layers by weight value and feed the methods' rules
+    (when the network opened)."""
+    if w.layer_model.network_name == net.name:
+        _weights_known(w, net if net.weights is not None else None)
     _feed_weights(w, w.selection.current)
 
 
@@ -208,7 +252,4 @@ def connect_crossbar(w, view) -> None:
     for name in CROSSBAR_EXPORTS:
         kind = name.split("_")[0]
         w.commands[f"export_{name}"].triggered.connect(lambda _=False, k=kind: view.exports.export(k))
-    w.crossbar_weights = None
-    w.project.loaded.connect(lambda: setattr(w, "crossbar_weights", None))
-    w.project.importer.imported.connect(lambda net, _what: _imported(w, net))
     view.show_selection(w.selection.current)
