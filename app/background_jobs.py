@@ -31,7 +31,8 @@ class SweepController(QObject):
         self.slot.result.connect(lambda r: self.status.emit(f"Sweep done: {len(r.request.arrays)} array sizes"))
 
     def start(self, layers: tuple[ConvLayer, ...] | None, array: ArraySpec | None,
-              methods: tuple[str, ...], sizes=SWEEP_SIZES) -> bool:
+              methods: tuple[str, ...], sizes=SWEEP_SIZES, options: dict | None = None) -> bool:
+        """Sweep the array sizes; `options` as MapRequest.options (the methods' option values)."""
         if not layers or array is None or not methods:
             self.status.emit("Cannot sweep: fix the network and array first")
             return False
@@ -40,7 +41,7 @@ class SweepController(QObject):
         except XbarError as e:
             self.status.emit(f"Cannot sweep: {e}")
             return False
-        self.slot.start(SweepRequest(layers, arrays, methods))
+        self.slot.start(SweepRequest(layers, arrays, methods, options or {}))
         self.status.emit(f"Sweeping {len(arrays)} array sizes…")
         return True
 

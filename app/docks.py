@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QWidget
 
 from app import settings
 
-LAYOUT_VERSION = 2  # bump when docks are added or renamed: old saved states then do not apply
+LAYOUT_VERSION = 3  # bump when docks are added or renamed: old saved states then do not apply
 
 
 def add_dock(window: QMainWindow, title: str, name: str, widget: QWidget,

@@ -31,6 +31,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     shot.add_argument("--color-mode", metavar="MODE",
                       help="copy, ic, oc, element, bit or weight (weight needs an imported model)")
     shot.add_argument("--zoom", metavar="ROW,COL,SIZE", help="show SIZE x SIZE cells from cell (ROW, COL)")
+    shot.add_argument("--compressed-view", metavar="VIEW", help="compressed plans: repacked (the default) or "
+                      "dense (the uncompressed layout with its skipped rows hatched)")
     p.add_argument("--self-test", action="store_true",
                    help="open the window offscreen, map, render, close; exit 0 if all worked")
     return p.parse_args(argv)
@@ -64,8 +66,9 @@ def _load_inputs(args):
 
 
 def _crossbar_state(args) -> dict | None:
-    """The --layer/--method/--cycle/--color-mode/--zoom request, checked before any window exists."""
-    from app.crossbar.screenshot import check_mode, parse_zoom
+    """The --layer/--method/--cycle/--color-mode/--zoom/--compressed-view request, checked before
+    any window exists."""
+    from app.crossbar.screenshot import check_compressed_view, check_mode, parse_zoom
     from engine.methods import get
 
     if args.method:
@@ -75,11 +78,12 @@ def _crossbar_state(args) -> dict | None:
     if args.cycle is not None and args.cycle < 0:
         raise XbarError(f"--cycle {args.cycle}: cycles are numbered from 0")
     state = {"layer": args.layer, "method": args.method, "cycle": args.cycle,
-             "mode": check_mode(args.color_mode), "zoom": parse_zoom(args.zoom)}
+             "mode": check_mode(args.color_mode), "zoom": parse_zoom(args.zoom),
+             "compressed": check_compressed_view(args.compressed_view)}
     if all(v is None for v in state.values()):
         return None
     if not args.screenshot:
-        raise XbarError("--layer, --method, --cycle, --color-mode and --zoom go with --screenshot")
+        raise XbarError("--layer, --method, --cycle, --color-mode, --zoom and --compressed-view go with --screenshot")
     return state
 
 

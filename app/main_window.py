@@ -24,6 +24,7 @@ from app.results_export import export_results_csv
 from app.selection import SelectionModel
 from app.widgets.array_editor import ArrayEditor
 from app.widgets.central_area import CentralArea
+from app.widgets.compression_panel import CompressionPanel
 from app.widgets.energy_editor import EnergyEditor
 from app.widgets.inspector import Inspector
 from app.widgets.lazy_panel import LazyPanel
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
         self.energy_editor = EnergyEditor()
         self.method_options = MethodOptionsEditor()
         self.inspector = Inspector(list(METHODS))
+        self.compression_panel = CompressionPanel()
         self.results_table = ResultsTable(self.results_model)
         self.comparison = LazyPanel(_comparison_chart, "comparison chart")
         self.bound_panel = LazyPanel(_bound_chart, "distance to bound chart")
@@ -91,11 +93,12 @@ class MainWindow(QMainWindow):
         self.comparison_dock = docks.add_dock(self, "Comparison", "comparisonDock", self.comparison, bottom)
         self.bound_dock = docks.add_dock(self, "Distance to bound", "boundDock", self.bound_panel, bottom)
         self.design_dock = docks.add_dock(self, "Design space (VW-SDK)", "designDock", self.design_panel, bottom)
+        self.compression_dock = docks.add_dock(self, "Compression", "compressionDock", self.compression_panel, bottom)
         self.sweep_dock = docks.add_dock(self, "Array-size sweep", "sweepDock", self.sweep_panel, bottom)
         self.splitDockWidget(self.network_dock, self.array_dock, Qt.Vertical)
         for a, b in ((self.results_dock, self.comparison_dock), (self.comparison_dock, self.bound_dock),
-                     (self.bound_dock, self.design_dock),
-                     (self.design_dock, self.sweep_dock)):
+                     (self.bound_dock, self.design_dock), (self.design_dock, self.compression_dock),
+                     (self.compression_dock, self.sweep_dock)):
             self.tabifyDockWidget(a, b)
         self.results_dock.raise_()
         self._default_state = self.saveState(docks.LAYOUT_VERSION)
@@ -137,7 +140,7 @@ class MainWindow(QMainWindow):
         for name in ("run", "cancel", "sweep"):
             run_menu.addAction(a[name])
         view_menu = bar.addMenu("&View")
-        for dock in (self.network_dock, self.array_dock, self.inspector_dock, self.design_dock,
+        for dock in (self.network_dock, self.array_dock, self.inspector_dock, self.design_dock, self.compression_dock,
                      self.results_dock, self.comparison_dock, self.bound_dock, self.sweep_dock):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()

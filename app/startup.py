@@ -100,7 +100,8 @@ def _select(window: MainWindow, state: dict) -> None:
     if state:  # a crossbar state was asked for: the picture is the crossbar view alone
         window.presentation.enter(full_screen=False, talk=False)
         QApplication.processEvents()
-    apply_state(window.central.crossbar, state.get("cycle"), state.get("mode"), state.get("zoom"))
+    apply_state(window.central.crossbar, state.get("cycle"), state.get("mode"), state.get("zoom"),
+                state.get("compressed"))
 
 
 def take_screenshot(app: QApplication, window: MainWindow, path: str, crossbar: dict | None = None) -> int:

@@ -50,6 +50,7 @@ def _energy_changed(w, model) -> None:
     """New energies per event: the figures follow from the plans already mapped (no re-mapping)."""
     w.results_model.set_energy_model(model)
     w.comparison.call("set_energy_model", model)
+    w.inspector.set_energy_model(model)
     w.workspace.options_edited.emit()  # the project remembers them
     sel = w.selection.current
     if sel is not None:
@@ -62,6 +63,7 @@ def connect_energy(w) -> None:
     w.workspace.register_option("energy", ed.to_json, ed.from_json)
     w.results_model.set_energy_model(ed.model())
     w.comparison.call("set_energy_model", ed.model())
+    w.inspector.set_energy_model(ed.model())
 
 
 def _busy_changed(w) -> None:
@@ -120,6 +122,7 @@ def _weights_known(w, net) -> None:
 
 def _selection_changed(w, sel) -> None:
     w.inspector.show_selection(sel)
+    w.compression_panel.show_plan(sel.plan if sel is not None else None)
     _feed_weights(w, sel)
     w.central.crossbar.show_selection(sel)
     if sel is None:
@@ -127,7 +130,9 @@ def _selection_changed(w, sel) -> None:
         return
     w.results_table.select(sel.layer_index, sel.method)
     w.layer_editor.select_row(sel.layer_index)
-    w.design.show(sel.layer, w.mapping.array)
+    options = method_options(w).get(sel.method)
+    w.design.show(sel.layer, w.mapping.array, sel.method, options)
+    w.design_dock.setWindowTitle(design_space.title_for(sel.method, options))
     plan = sel.plan if sel.what_if else None
     w.design_panel.call("mark_what_if", plan.nh if plan else None, plan.nw if plan else None)
 
@@ -158,7 +163,8 @@ def connect_selection(w) -> None:
 def _start_sweep(w) -> None:
     w.sweep_dock.show()
     w.sweep_dock.raise_()
-    w.sweeps.start(w.layer_model.layers(), w.array_editor.spec(), w.array_editor.methods())
+    w.sweeps.start(w.layer_model.layers(), w.array_editor.spec(), w.array_editor.methods(),
+                   options=method_options(w))
 
 
 def _comparison_ready(w, chart) -> None:

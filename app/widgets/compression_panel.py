@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QButtonGroup, QFormLayout, QFrame, QHBoxLayout, QLabel, QRadioButton,
+from PySide6.QtWidgets import (QBoxLayout, QButtonGroup, QFormLayout, QFrame, QHBoxLayout, QLabel, QRadioButton,
                                QScrollArea, QVBoxLayout, QWidget)
 
 from app import method_style, numbers
@@ -18,6 +18,8 @@ from app.widgets.row_utilization_map import READINGS, RowUtilizationMap
 COMPRESSED = ("pairs", "kerntrol", "vwc-sdk")
 
 # (key, row title, tooltip)
+WIDE = 900  # panel width from which the three parts stand side by side (the bottom dock)
+
 FIGURES = (
     ("method", "Method", "The compression-aware method and what it does"),
     ("base", "Base layout", "The uncompressed plan the compression starts from: its windows and PW"),
@@ -124,22 +126,20 @@ class CompressionPanel(QWidget):
             w.hovered.connect(self._hovered)
 
         body = QWidget()
-        lay = QVBoxLayout(body)
-        lay.setContentsMargins(8, 8, 8, 8)
-        lay.addWidget(self.title)
-        lay.addWidget(self.hint)
-        lay.addLayout(self.form)
+        # Figures, patterns and the PW map: one column in a narrow dock, side by side in a wide one.
+        self.columns = QBoxLayout(QBoxLayout.TopToBottom, body)
+        self.columns.setContentsMargins(8, 8, 8, 8)
+        self.columns.setSpacing(12)
         self.grid_rule = _rule()
-        lay.addWidget(self.grid_rule)
-        lay.addWidget(self.grid_title)
-        lay.addWidget(self.grid)
         self.map_rule = _rule()
-        lay.addWidget(self.map_rule)
-        lay.addWidget(self.map_title)
-        lay.addWidget(self.reading_row)
-        lay.addWidget(self.map)
-        lay.addWidget(self.hover)
-        lay.addStretch(1)
+        parts = ((self.title, self.hint, self.form), (self.grid_rule, self.grid_title, self.grid),
+                 (self.map_rule, self.map_title, self.reading_row, self.map, self.hover))
+        for items in parts:
+            col = QVBoxLayout()
+            for item in items:
+                col.addLayout(item) if isinstance(item, QFormLayout) else col.addWidget(item)
+            col.addStretch(1)
+            self.columns.addLayout(col, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
@@ -149,6 +149,11 @@ class CompressionPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
         self.show_plan(None)
+
+    def resizeEvent(self, event) -> None:
+        wide = event.size().width() >= WIDE
+        self.columns.setDirection(QBoxLayout.LeftToRight if wide else QBoxLayout.TopToBottom)
+        super().resizeEvent(event)
 
     def _reading_clicked(self, i: int) -> None:
         self.reading_chosen = self.reading.button(i).property("reading")

@@ -21,7 +21,7 @@ from engine.errors import XbarError
 from engine.methods import OPTIONS, method_options
 
 from app import method_style
-from app.widgets.pattern_grids import PatternGrids
+from app.widgets.pattern_editor import PatternEditor
 
 METHODS = ("pairs", "kerntrol", "vwc-sdk")  # tab order
 OWN = "own"  # the pattern-set combo's entry for the user's patterns
@@ -63,7 +63,7 @@ class MethodOptionsEditor(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.setObjectName("methodOptionTabs")
-        self.grids = PatternGrids()
+        self.grids = PatternEditor()
         self.grids.changed.connect(self._grids_edited)
         for m in METHODS:
             self.tabs.addTab(self._page(m), method_style.label(m))

@@ -82,3 +82,14 @@ def test_screenshot_flags_fail_in_words(tmp_path):
         assert message in done.stderr and "Traceback" not in done.stderr, (flags, done.stderr)
     done = run_app(tmp_path, "--cycle", "3")
     assert done.returncode == 2 and "go with --screenshot" in done.stderr
+
+
+def test_screenshot_of_a_compressed_plan_with_its_skipped_rows(tmp_path):
+    out = tmp_path / "dense.png"
+    done = run_app(tmp_path, "--screenshot", str(out), "--network", "vgg13-paper", "--methods", "sdk,pairs",
+                   "--layer", "2", "--method", "pairs", "--compressed-view", "dense", "--size", "1200x800")
+    assert done.returncode == 0, done.stderr
+    assert (QImage(str(out)).width(), QImage(str(out)).height()) == (1200, 800)
+    done = run_app(tmp_path, "--screenshot", str(out), "--network", "vgg13-paper", "--method", "pairs",
+                   "--compressed-view", "squashed")
+    assert done.returncode == 2 and "compressed view 'squashed' is not one of repacked, dense" in done.stderr

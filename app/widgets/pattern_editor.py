@@ -21,7 +21,7 @@ QFrame#patternBox[invalid="true"] { border: 2px solid #b3261e; }
 """
 
 
-class PatternGrids(QWidget):
+class PatternEditor(QWidget):
     """`patterns()` are the masks shown; `changed` on every click, add and remove."""
 
     changed = Signal()
