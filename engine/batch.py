@@ -12,7 +12,7 @@ from typing import Callable
 from .errors import XbarError, check_cancel
 from .layers import ArraySpec, ConvLayer
 from .methods import has_batch, map_layer, map_many
-from .plan import Plan
+from .plan import Plan, lower_bound
 
 Progress = Callable[[int, int, str], None]
 ShouldStop = Callable[[], bool]
@@ -35,8 +35,12 @@ class MapResult:
     def totals(self) -> dict[str, int]:
         return {m: sum(p[m].cycles for p in self.plans) for m in self.request.methods}
 
-    def lower_bound_total(self) -> int:
-        return sum(next(iter(p.values())).lower_bound for p in self.plans) if self.plans else 0
+    def lower_bound_total(self, method: str | None = None) -> int:
+        """Sum of the layers' lower bounds: of `method`'s plans (a compressed plan's bound is
+        that of the pruned layer it computes), or, without a method, of the layers as given."""
+        if method is not None:
+            return sum(p[method].lower_bound for p in self.plans)
+        return sum(lower_bound(layer, self.request.array) for layer in self.request.layers)
 
 
 def map_one(layer: ConvLayer, array: ArraySpec, method: str, **options) -> Plan:

@@ -179,8 +179,8 @@ def map_table(result, array: ArraySpec, net_name: str, energy: EnergyModel | Non
                 row.append(f"{plans[base].cycles / p.cycles:.2f}x")
             rows.append(row)
     totals = result.totals()
-    lb = result.lower_bound_total()
     for m in methods:
+        lb = result.lower_bound_total(m)
         row = ["TOTAL", m, f"{totals[m]:,}", "", "", "", "", "", "", f"{lb:,}", f"{lb / totals[m]:.1%}",
                f"{energies[m] / 1000:,.1f}"]
         if compressed:

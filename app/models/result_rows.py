@@ -141,9 +141,9 @@ def build_rows(result: MapResult, methods: tuple[str, ...] | None = None,
         base = {m: plans[m].cycles for m in ("im2col", "sdk") if m in plans}
         rows += [_row(i, layer.name, m, plans[m], base, energy[i][m], unit) for m in shown]
     totals = result.totals()
-    bound = result.lower_bound_total()
     for m in shown:
         cycles = totals[m]
+        bound = result.lower_bound_total(m)
         # MAC utilization over the whole network: useful work over all cell-cycles spent.
         mac = sum(p[m].mac_utilization * p[m].cycles for p in result.plans) / cycles if cycles else None
         v = {"layer": "Total", "method": method_style.label(m), "cycles": cycles,

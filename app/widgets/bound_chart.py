@@ -67,12 +67,11 @@ class BoundChart(QWidget):
         n, k = len(layers), len(self.methods)
         width = 0.8 / k
         x = np.arange(n, dtype=float)
-        bound = self.result.lower_bound_total()
         totals = self.result.totals()
         for j, m in enumerate(self.methods):
             eff = [p[m].efficiency for p in self.result.plans]
             self.series[m] = eff
-            self.totals[m] = bound / totals[m] if totals[m] else 0.0
+            self.totals[m] = self.result.lower_bound_total(m) / totals[m] if totals[m] else 0.0
             bars = pg.BarGraphItem(x=x + (j - (k - 1) / 2) * width, height=100 * np.asarray(eff, dtype=float),
                                    width=width, brush=method_style.color(m), pen=pg.mkPen("w", width=0.5))
             self.layer_plot.addItem(bars)

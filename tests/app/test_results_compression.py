@@ -59,3 +59,10 @@ def test_table_hides_the_columns_without_a_compressed_method(qtbot, result):
     assert table.cell_text("a", "PAIRS", "rows_skipped") == "160"
     model.set_result(result, ("im2col", "sdk"))
     assert all(table.table.isColumnHidden(COLUMN_INDEX[k]) for k in COMPRESSION_COLUMNS)
+
+
+def test_totals_efficiency_uses_each_method_own_bound(result):
+    rows = build_rows(result)
+    for r in (r for r in rows if r.layer_index == TOTAL):
+        assert r.values["lower_bound"] == result.lower_bound_total(r.method)
+        assert 0 < r.values["efficiency"] <= 1, r.method

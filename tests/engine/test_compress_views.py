@@ -167,3 +167,23 @@ def test_cell_tables_reproduce_the_layout(method, opts, dense):
                                  (lay.rows.y * plan.pix_w + lay.rows.x)[rows][:, None, None], axis=1)[:, 0]
         got = got[:, lay.cols.copy[cols]]
         assert (got == lay.copy[np.ix_(rows, cols)]).all()
+
+
+@pytest.mark.parametrize("net", ["vgg13-paper", "resnet18-paper"])
+def test_network_bound_is_a_bound_for_every_method(net):
+    """A compressed method computes a pruned layer: its network bound is its own, never above its cycles."""
+    from engine.batch import MapRequest, map_network
+    from engine.presets import load_preset
+
+    layers = load_preset(net).layers
+    array = ArraySpec(256, 256)
+    methods = ("im2col", "sdk", "vw-sdk", "pairs", "kerntrol", "vwc-sdk")
+    result = map_network(MapRequest(layers, array, methods))
+    totals = result.totals()
+    plain = result.lower_bound_total()
+    assert plain == sum(result.plans[i]["sdk"].lower_bound for i in range(len(layers)))
+    for m in methods:
+        assert result.lower_bound_total(m) <= totals[m], m
+        assert result.lower_bound_total(m) == sum(p[m].lower_bound for p in result.plans)
+    assert result.lower_bound_total("pairs") < plain  # pruned weights: fewer products to add
+    assert plain > totals["pairs"]  # the dense bound would have read as more than 100 %
