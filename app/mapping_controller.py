@@ -47,7 +47,8 @@ class MappingController(QObject):
         self.slot.result.connect(self._on_result)
         self.slot.failed.connect(lambda m: self.status.emit(f"Mapping failed: {m}"))
         self.slot.cancelled.connect(lambda: self.status.emit("Mapping cancelled"))
-        self.slot.dropped.connect(lambda _r: self.status.emit("A result for earlier inputs was dropped"))
+        # A result for inputs edited since is dropped silently: a status line about it could hide an
+        # error shown at the same moment, and the table already says when results are out of date.
         self.auto_run = True
         self.result: MapResult | None = None
         self.layers: tuple[ConvLayer, ...] | None = None

@@ -96,6 +96,7 @@ def test_stale_results_are_dropped(qtbot, open_app_window):
     qtbot.waitUntil(lambda: w.mapping.result is not None
                     and w.mapping.result.request.layers[0].out_c == 32, timeout=5000)
     assert all(r.request.layers[0].out_c == 64 for r in dropped)
+    assert "dropped" not in w.statusBar().currentMessage()  # silent: it could hide an error
 
 
 def test_errors_name_the_layer_in_the_status_bar(qtbot, open_app_window):
