@@ -7,6 +7,7 @@ sweep charts at the bottom. Docks can be rearranged; the layout is kept in QSett
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMainWindow, QToolBar, QVBoxLayout, QWidget
 
 from engine.methods import DESCRIPTIONS, METHODS
@@ -17,6 +18,7 @@ from app.actions import Actions
 from app.background_jobs import DesignSpaceController, SweepController
 from app.file_drop import FileDropFilter
 from app.mapping_controller import MappingController
+from app.models.layer_history import LayerHistory
 from app.models.layer_table_model import LayerTableModel
 from app.models.results_model import ResultsModel
 from app.project_controller import ProjectController
@@ -55,6 +57,7 @@ class MainWindow(QMainWindow):
         # Models and workers.
         self.runner = JobRunner(self)
         self.layer_model = LayerTableModel(self)
+        self.layer_history = LayerHistory(self.layer_model, self)
         self.results_model = ResultsModel(self)
         self.selection = SelectionModel(self)
 
@@ -120,6 +123,10 @@ class MainWindow(QMainWindow):
         self.drop_filter = FileDropFilter(self)
         self.installEventFilter(self.drop_filter)
 
+        self.undo_action = self.layer_history.stack.createUndoAction(self, "&Undo")
+        self.redo_action = self.layer_history.stack.createRedoAction(self, "&Redo")
+        self.undo_action.setShortcut(QKeySequence.Undo)
+        self.redo_action.setShortcut(QKeySequence.Redo)
         self._build_menus()
         self._connect()
 
@@ -136,6 +143,9 @@ class MainWindow(QMainWindow):
             crossbar_menu.addAction(a[f"export_{name}"])
         file_menu.addSeparator()
         file_menu.addAction(a["quit"])
+        edit_menu = bar.addMenu("&Edit")  # undo and redo of the layer table
+        for action in (self.undo_action, self.redo_action):
+            edit_menu.addAction(action)
         run_menu = bar.addMenu("&Run")
         for name in ("run", "cancel", "sweep"):
             run_menu.addAction(a[name])
@@ -161,6 +171,7 @@ class MainWindow(QMainWindow):
         a["bigger_text"].triggered.connect(lambda: text_size.step(+1))
         a["smaller_text"].triggered.connect(lambda: text_size.step(-1))
         a["reset_layout"].triggered.connect(self.reset_layout)
+        p.loaded.connect(self.layer_history.reset)  # a project opened or started: its own history
         self.recent_menu.file_chosen.connect(p.open)
         p.recent_changed.connect(self.recent_menu.set_files)
         p.title_changed.connect(self.setWindowTitle)

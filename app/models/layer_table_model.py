@@ -65,6 +65,18 @@ class LayerTableModel(QAbstractTableModel):
         self.endResetModel()
         return True
 
+    def snapshot(self) -> tuple:
+        """Everything the table holds, for undo: name, description, origin and the raw rows."""
+        return (self.network_name, self.description, self.origin, self.origin_details,
+                tuple(tuple(r.items()) for r in self._rows))
+
+    def restore(self, snap: tuple) -> None:
+        self.beginResetModel()
+        self.network_name, self.description, self.origin, self.origin_details, rows = snap
+        self._rows = [dict(r) for r in rows]
+        self._recheck()
+        self.endResetModel()
+
     def layers(self) -> tuple[ConvLayer, ...] | None:
         if not self._rows or self.problem():
             return None
