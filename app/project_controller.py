@@ -18,6 +18,7 @@ from engine.network import Network
 
 from app import dialogs, settings
 from app.import_controller import ImportController
+from app.import_job import NEEDS_INPUT_SIZE
 from app.recovery import RecoveryStore
 from app.workers import JobRunner
 from app.workspace import Workspace
@@ -133,8 +134,9 @@ class ProjectController(QObject):
         try:
             project = load_project(path)
         except XbarError as e:  # the open project stays as it was
-            dialogs.error(self.window, "Cannot open project", str(e))
-            return False
+            project = self._ask_input_size(path, e)
+            if project is None:
+                return False
         if not self.maybe_discard():
             return False
         self.apply(project, Path(path))
@@ -142,6 +144,22 @@ class ProjectController(QObject):
         self.recent_changed.emit(settings.add_recent_file(path))
         self.status.emit(f"Opened {path}")
         return True
+
+    def _ask_input_size(self, path: str, error: XbarError) -> Project | None:
+        """A project whose ONNX model leaves the input size open: ask for it, as an import does."""
+        message = str(error)
+        if NEEDS_INPUT_SIZE in message:
+            text = dialogs.ask_input_size(self.window, Path(path).name)
+            if not text:
+                return None
+            try:
+                from engine.onnx import parse_input_size
+
+                return load_project(path, input_size=parse_input_size(text))
+            except XbarError as e:
+                message = str(e)
+        dialogs.error(self.window, "Cannot open project", message)
+        return None
 
     def import_file(self, path: str | None = None) -> bool:
         """Any layer list, model or project the engine reads. Layer lists and models are read

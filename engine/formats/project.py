@@ -166,13 +166,14 @@ def project_from_document(doc, text: str, path, *, input_size=None, progress=Non
                           line) from None
 
 
-def load_project(path, progress=None, should_stop=None) -> Project:
+def load_project(path, progress=None, should_stop=None, input_size=None) -> Project:
     """Read a project file. Raises FormatError (naming the file and line) for anything wrong.
 
-    `progress`/`should_stop` report and cancel the import of an ONNX network_file."""
+    `progress`/`should_stop` report and cancel the import of an ONNX network_file;
+    `input_size` (H, W) is the one its model leaves open, when the file does not give it."""
     text = read_text(path)
-    return project_from_document(jsontext.parse(text, path), text, path, progress=progress,
-                                 should_stop=should_stop)
+    return project_from_document(jsontext.parse(text, path), text, path, input_size=input_size,
+                                 progress=progress, should_stop=should_stop)
 
 
 def save_project(project: Project, path) -> None:

@@ -213,3 +213,34 @@ def test_onnx_models_import_and_ask_for_an_open_input_size(qtbot, open_app_windo
     assert blocker.args == [True], dialog_script.errors
     layer = w.layer_model.layer(0)
     assert (layer.in_h, layer.in_w, layer.in_c, layer.out_c) == (40, 30, 3, 8)
+
+
+def test_a_project_whose_model_leaves_the_input_size_open_asks_for_it(qtbot, open_app_window, dialog_script,
+                                                                      monkeypatch, tmp_path):
+    pytest.importorskip("onnx")
+    import json
+
+    from tests.engine.onnx_builders import Graph, save
+
+    g = Graph(("N", 3, "H", "W"))
+    g.conv("conv1", 3, 8, 3, pads=[1, 1, 1, 1])
+    save(g.model(), tmp_path / "open.onnx")
+    project = tmp_path / "open.xbarscope.json"
+    project.write_text(json.dumps({"format": "xbarscope-project", "version": 1, "network_file": "open.onnx",
+                                   "array": {"rows": 128, "cols": 128}}))
+    w = open_app_window("vgg13-paper")
+    asked = []
+    monkeypatch.setattr(dialogs, "ask_input_size", lambda parent, name: asked.append(name) or "40x30")
+    assert w.project.open(str(project)), dialog_script.errors
+    assert asked == ["open.xbarscope.json"]
+    layer = w.layer_model.layer(0)
+    assert (layer.in_h, layer.in_w, layer.in_c, layer.out_c) == (40, 30, 3, 8)
+
+    monkeypatch.setattr(dialogs, "ask_input_size", lambda parent, name: None)  # the user cancels
+    other = open_app_window("resnet18-paper")
+    assert not other.project.open(str(project))
+    assert other.layer_model.network_name == "resnet18-paper" and not dialog_script.errors
+    monkeypatch.setattr(dialogs, "ask_input_size", lambda parent, name: "0x30")  # nonsense: said so
+    assert not other.project.open(str(project))
+    assert dialog_script.errors[-1] == ("Cannot open project",
+                                       "input size (0, 30): height and width must be whole numbers from 1 to 8192")
