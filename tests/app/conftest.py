@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings, QStandardPaths, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app import dialogs
-from app.workers import running_job_count
+from app.workers import JobRunner, running_job_count
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
@@ -79,6 +79,14 @@ def nothing_left_running(qapp, qtbot):
             w.close()
             w.deleteLater()
     assert not active, f"timers still active after the test: {active}"
+
+
+@pytest.fixture
+def runner(qapp):
+    """A worker runner of its own, shut down after the test."""
+    r = JobRunner()
+    yield r
+    r.shutdown()
 
 
 @pytest.fixture

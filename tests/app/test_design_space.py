@@ -11,7 +11,6 @@ from engine.errors import Cancelled, XbarError
 from app import design_space as ds
 from app.background_jobs import DesignSpaceController
 from app.widgets.design_space_view import DesignSpaceView, cycle_span, heat_rgba, saved_rgba
-from app.workers import JobRunner
 
 # The done-when layer: SDK's 3x3-pixel PW drops from 3 row tiles to 1 with PAIRS.
 LAYER, ARRAY = ConvLayer("l", 16, 16, 32, 32, 3, 3), ArraySpec(128, 128)
@@ -155,13 +154,6 @@ def test_view_readings_markers_and_hover(qtbot):
     view.show_space(space_of("vw-sdk"))
     assert not view.readings.isVisible() and "optimum 2×2 windows" in view.title.text()
     assert view.search_marker.data.size == 0
-
-
-@pytest.fixture
-def runner(qapp):
-    r = JobRunner()
-    yield r
-    r.shutdown()
 
 
 def test_controller_computes_the_methods_space_once(qtbot, runner):

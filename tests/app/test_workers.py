@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import QObject
 
 from app.job_slot import JobSlot
-from app.workers import JobRunner, running_job_count
+from app.workers import running_job_count
 from engine.errors import Cancelled, XbarError
 
 
@@ -48,13 +48,6 @@ def until_stopped(request, progress, should_stop):
             raise Cancelled()
         n = (n + 1) % 1000
         sum(range(2000))
-
-
-@pytest.fixture
-def runner(qapp):
-    r = JobRunner()
-    yield r
-    r.shutdown()
 
 
 def test_hundreds_of_signal_emits_do_not_crash(qtbot, runner):
