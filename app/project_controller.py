@@ -37,6 +37,7 @@ class ProjectController(QObject):
     recent_changed = Signal(list)
     status = Signal(str)
     loaded = Signal()  # a different project or network is now open
+    network_loaded = Signal(object)  # after `loaded`, when that came from a Network (its weights, if any)
 
     def __init__(self, workspace: Workspace, parent_widget, runner: JobRunner, recovery_path: Path | None = None):
         super().__init__(parent_widget)
@@ -118,6 +119,7 @@ class ProjectController(QObject):
         project = self.ws.project_with(net)
         self.apply(project, None)
         self.recovery.clear()
+        self.network_loaded.emit(net)
         notes = f" ({'; '.join(net.notes)})" if net.notes else ""
         self.status.emit(f"Loaded {what}: {len(net.layers)} layers{notes}")
         return True

@@ -111,7 +111,8 @@ def connect_method_options(w) -> None:
     w.workspace.register_option("method_options", ed.to_json, ed.from_json)
     w.crossbar_weights = None
     w.project.loaded.connect(lambda: _weights_known(w, None))
-    w.project.importer.imported.connect(lambda net, _what: _imported(w, net))
+    # Every network that opens (import, preset, command line) brings its weights, or none.
+    w.project.network_loaded.connect(lambda net: _network_loaded(w, net))
 
 
 def _weights_known(w, net) -> None:
@@ -223,7 +224,7 @@ def _plan_for(w, sel, method: str):
         return None
 
 
-def _imported(w, net) -> None:
+def _network_loaded(w, net) -> None:
     """An imported model's weights colour its layers by weight value and feed the methods' rules
     (when the network opened)."""
     if w.layer_model.network_name == net.name:

@@ -247,3 +247,21 @@ def test_from_json_keeps_the_usable_values(qtbot):
     assert ed.options() == {"pairs": {"patterns": ("001001001",), "base": "vw-sdk"},
                             "kerntrol": {"threshold": 0.6}}
     assert ed.summary.text() == "PAIRS: 1 own pattern, base vw-sdk; KERNTROL: threshold 0.6"
+
+
+def test_a_model_opened_from_the_command_line_brings_its_weights(qtbot, open_app_window, tmp_path):
+    """`xbarscope --network model.onnx` loads without the importer: its weights count all the same."""
+    pytest.importorskip("onnx")
+    from engine.formats import load_network
+    from tests.engine.onnx_builders import resnet_block, save
+
+    net = load_network(save(resnet_block().model(), tmp_path / "block.onnx"))
+    assert net.weights is not None
+    w = open_app_window(net)
+    assert w.crossbar_weights is net
+    tick(w, "pairs")
+    run_and_wait(qtbot, w)
+    assert w.mapping.result.request.options["pairs"]["weights"] is net
+    assert dict(w.mapping.result.plans[0]["pairs"].compression.params)["assign"] == "magnitude"
+    w.selection.select(0, "pairs")
+    assert w.central.crossbar.weights  # colour by weight value is offered
