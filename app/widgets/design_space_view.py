@@ -1,11 +1,14 @@
 """Heatmap of a layer's design space: cycles at every (nh, nw) parallel-window candidate.
 
-One ImageItem, cells centred on integers (x = nw, y = nh), fixed levels. For a
+One ImageItem, cells centred on integers (x = nw, y = nh), fixed levels, and a colour bar
+that reads in cycles (log scale) or in the share of rows saved. For a
 compression-aware method three readings share the plot: compressed cycles, the base
 layout's cycles (same colour scale) and the share of rows compression saves. Hover names a
 candidate's figures; a click asks for it as a what-if plan.
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pyqtgraph as pg
@@ -18,6 +21,9 @@ from app.widgets.chart_axes import styled_plot
 
 _CMAP = pg.colormap.get("viridis")
 _SAVED_CMAP = pg.colormap.get("inferno")
+_FEWER_CMAP = _CMAP.getSubset(0.0, 1.0)  # a copy (colormap.get shares one object per name) ...
+_FEWER_CMAP.reverse()  # ... reversed: the bar runs from few cycles (bright) at the bottom to many at the top
+_SAVED_BAR_CMAP = _SAVED_CMAP.getSubset(0.1, 0.85)  # saved_rgba's range
 FOCUS = 2  # the first view shows candidates within this factor of the optimum
 SPREAD = 16  # compressed spaces: the colour scale spans the fewest cycles up to this factor of them
 
@@ -49,6 +55,22 @@ def saved_rgba(fraction: np.ndarray) -> np.ndarray:
         rgba[...] = _SAVED_CMAP.map(0.1 + 0.85 * t.ravel(), mode="byte").reshape(fraction.shape + (4,))
     rgba[~valid] = 0
     return np.ascontiguousarray(rgba.transpose(1, 0, 2))
+
+
+def valid_span(cycles: np.ndarray) -> tuple[int, int] | None:
+    valid = cycles[cycles > 0]
+    return (int(valid.min()), int(valid.max())) if valid.size else None
+
+
+def log_ticks(lo: int, hi: int) -> list[int]:
+    """Round cycle counts (1, 2, 5 × 10^k) between lo and hi, with both ends: the colour bar's labels."""
+    ticks = {lo, hi}
+    for k in range(int(math.log10(max(lo, 1))), int(math.log10(max(hi, 1))) + 1):
+        ticks.update(v for v in (10 ** k, 2 * 10 ** k, 5 * 10 ** k) if lo < v < hi)
+    out = sorted(ticks)
+    # Labels closer than a sixth of the bar to an end are dropped: they would overlap.
+    span = math.log10(hi / lo) if hi > lo else 1.0
+    return [v for v in out if v in (lo, hi) or min(math.log10(v / lo), math.log10(hi / v)) > span / 6]
 
 
 def cycle_span(space: DesignSpace) -> tuple[int, int] | None:
@@ -103,6 +125,16 @@ class DesignSpaceView(QWidget):
         self.plot.setAspectLocked(False)
         self.image = pg.ImageItem(axisOrder="col-major")
         self.plot.addItem(self.image)
+        # The colour bar only shows the scale: the image is drawn as RGBA, so it is not linked to it.
+        self.bar = pg.ColorBarItem(values=(0, 1), width=14, colorMap=_FEWER_CMAP, interactive=False, rounding=1e-9,
+                                   colorMapMenu=False)
+        self.bar.axis.setTextPen("#3a414b")
+        self.bar.axis.enableAutoSIPrefix(False)  # fractions would read "(x0.001)"
+        # Labels at both ends of the bar, and room for the widest ("12,096+").
+        self.bar.axis.setStyle(hideOverlappingLabels=False, autoExpandTextSpace=True)
+        self.bar.axis.setWidth(None)  # ColorBarItem fixes it at 45 px
+        self.plot.layout.addItem(self.bar, 2, 5)
+        self.bar_ticks: list[tuple[float, str]] = []
         self.best_marker = pg.ScatterPlotItem(symbol="star", size=22, brush="#ff2d2d", pen=pg.mkPen("w", width=2))
         self.search_marker = pg.ScatterPlotItem(symbol="d", size=18, brush="#00b4ff", pen=pg.mkPen("k", width=1.5))
         self.what_if_marker = pg.ScatterPlotItem(symbol="o", size=20, brush=None, pen=pg.mkPen("#ff00ff", width=3))
@@ -159,11 +191,31 @@ class DesignSpaceView(QWidget):
         space = self.space
         reading = self.reading if space.compressed else "compressed"
         if reading == "rows saved":
-            rgba = saved_rgba(space.rows_saved())
+            saved = space.rows_saved()
+            rgba = saved_rgba(saved)
+            hi = float(saved.max()) if (saved > 0).any() else 1.0
+            self._set_bar(_SAVED_BAR_CMAP, (0.0, hi), [(v, f"{v:.0%}") for v in np.linspace(0, hi, 5)],
+                          "rows saved")
         else:
-            rgba = heat_rgba(space.cycles(reading), cycle_span(space) if space.compressed else None)
+            cycles = space.cycles(reading)
+            span = cycle_span(space) if space.compressed else valid_span(cycles)
+            rgba = heat_rgba(cycles, span)
+            if span is not None:
+                lo, hi = span
+                top = f"{numbers.count(hi)}+" if space.compressed and cycles.max() > hi else numbers.count(hi)
+                ticks = [(math.log10(v), top if v == hi else numbers.count(v)) for v in log_ticks(lo, hi)]
+                self._set_bar(_FEWER_CMAP, (math.log10(lo), math.log10(max(hi, lo + 1))), ticks, "cycles")
         self.image.setImage(rgba, autoLevels=False, levels=(0, 255))
         self.title.setText(self._title_text(reading))
+
+    def _set_bar(self, cmap, levels, ticks, label: str) -> None:
+        self.bar.setColorMap(cmap)
+        self.bar.setLevels(levels)
+        lo, hi = levels
+        inside = 1e-3 * (hi - lo)  # the axis drops a tick that rounding puts just past an end
+        self.bar.axis.setTicks([[(min(max(v, lo + inside), hi - inside), t) for v, t in ticks]])
+        self.bar.axis.setLabel(label)
+        self.bar_ticks = ticks  # what the bar says (tests)
 
     def _title_text(self, reading: str) -> str:
         space = self.space

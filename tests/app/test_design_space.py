@@ -185,3 +185,26 @@ def test_window_click_on_a_compressed_space_shows_its_what_if_plan(qtbot, open_a
     window_wiring._candidate_clicked(w, 2, 3)  # what the view's click does
     sel = w.selection.current
     assert sel.what_if and sel.plan == candidate_plan(layer, array, "pairs", 2, 3, pattern_set="corner4")
+
+
+def test_colour_bar_reads_in_cycles_and_in_rows_saved(qtbot):
+    from app.widgets.design_space_view import log_ticks
+
+    assert log_ticks(140, 2240) == [140, 500, 1000, 2240]  # 200 would crowd 140
+    assert log_ticks(6216, 6216) == [6216]
+    view = DesignSpaceView()
+    qtbot.addWidget(view)
+    view.resize(900, 500)
+    space = space_of("pairs", {"pattern_set": "corner4"})
+    view.show_space(space)
+    lo, hi = cycle_span(space)
+    labels = [t for _, t in view.bar_ticks]
+    assert labels[0] == f"{lo:,}" and labels[-1] == f"{hi:,}+"  # beyond the span the colour saturates
+    assert view.bar.levels() == pytest.approx((np.log10(lo), np.log10(hi)))
+    view.set_reading("rows saved")
+    saved = space.rows_saved()
+    assert view.bar.levels() == pytest.approx((0.0, saved.max()))
+    assert [t for _, t in view.bar_ticks][-1] == f"{saved.max():.0%}"
+    view.show_space(space_of("vw-sdk"))  # VW-SDK's own space: from its fewest to its most cycles
+    c = space_of("vw-sdk").cycles()
+    assert [t for _, t in view.bar_ticks][-1] == f"{c.max():,}"
