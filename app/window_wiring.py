@@ -225,10 +225,9 @@ def _plan_for(w, sel, method: str):
 
 
 def _network_loaded(w, net) -> None:
-    """An imported model's weights colour its layers by weight value and feed the methods' rules
-    (when the network opened)."""
-    if w.layer_model.network_name == net.name:
-        _weights_known(w, net if net.weights is not None else None)
+    """The network just opened: a model's weights colour its layers by weight value and feed the
+    methods' rules; a network without weights leaves none behind."""
+    _weights_known(w, net if net.weights is not None else None)
     _feed_weights(w, w.selection.current)
 
 
