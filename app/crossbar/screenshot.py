@@ -40,6 +40,11 @@ def apply_state(view, cycle: int | None = None, mode: str | None = None,
     if view.panel.plan is None:
         raise XbarError("no plan to show: the layer has no result for that method")
     if compressed is not None:
+        from .compressed import is_compressed
+
+        if not is_compressed(view.panel.plan):
+            raise XbarError(f"--compressed-view: the {view.panel.plan.method} plan is not compressed "
+                            "(it goes with pairs, kerntrol or vwc-sdk)")
         view.set_compressed_view(check_compressed_view(compressed))
     plan = view.panel.plan
     if cycle is not None:

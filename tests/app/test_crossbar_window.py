@@ -93,3 +93,6 @@ def test_screenshot_of_a_compressed_plan_with_its_skipped_rows(tmp_path):
     done = run_app(tmp_path, "--screenshot", str(out), "--network", "vgg13-paper", "--method", "pairs",
                    "--compressed-view", "squashed")
     assert done.returncode == 2 and "compressed view 'squashed' is not one of repacked, dense" in done.stderr
+    done = run_app(tmp_path, "--screenshot", str(out), "--network", "vgg13-paper", "--method", "vw-sdk",
+                   "--compressed-view", "dense")
+    assert done.returncode == 2 and "--compressed-view: the vw-sdk plan is not compressed" in done.stderr
