@@ -17,7 +17,7 @@ from app.workers import JobRunner
 
 
 class ImportController(QObject):
-    imported = Signal(object, str)  # Network, what to call it in messages
+    imported = Signal(object, str, object)  # Network, what to call it in messages, input size (H, W) or None
     finished = Signal(bool)  # True: a network was read (the project may still refuse to switch)
     status = Signal(str)
 
@@ -38,7 +38,7 @@ class ImportController(QObject):
         self.slot.cancel()
 
     def _done(self, result) -> None:
-        self.imported.emit(result.network, Path(result.request.path).name)
+        self.imported.emit(result.network, Path(result.request.path).name, result.request.input_size)
         self.finished.emit(True)
 
     def _failed(self, message: str) -> None:

@@ -6,6 +6,7 @@ schedules an autosave to the recovery file.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -37,7 +38,7 @@ class ProjectController(QObject):
     recent_changed = Signal(list)
     status = Signal(str)
     loaded = Signal()  # a different project or network is now open
-    network_loaded = Signal(object)  # after `loaded`, when that came from a Network (its weights, if any)
+    network_loaded = Signal(object)  # after `loaded`: the Network now open (its weights, if any)
 
     def __init__(self, workspace: Workspace, parent_widget, runner: JobRunner, recovery_path: Path | None = None):
         super().__init__(parent_widget)
@@ -88,9 +89,14 @@ class ProjectController(QObject):
             self.ws.apply_project(project)
         finally:
             self._loading = False
+        ref = project.network_file
+        if ref is not None and path is not None:
+            ref = str((Path(path).parent / ref).resolve())
+        self.ws.set_model_ref(ref, project.network_input_size, project.network)
         self.path = path
         self._set_dirty(dirty)
         self.loaded.emit()
+        self.network_loaded.emit(project.network)
 
     def maybe_discard(self) -> bool:
         """True if the open project may be replaced (saved, discarded, or nothing to lose)."""
@@ -112,14 +118,16 @@ class ProjectController(QObject):
         self.loaded.emit()
         return True
 
-    def load_network(self, net: Network, what: str) -> bool:
-        """Make `net` the open network, in a new untitled project keeping array and methods."""
+    def load_network(self, net: Network, what: str, input_size=None) -> bool:
+        """Make `net` the open network, in a new untitled project keeping array and methods.
+        A model with weights is kept as a reference (`input_size`: what it was read with)."""
         if not self.maybe_discard():
             return False
         project = self.ws.project_with(net)
+        if net.weights is not None and net.source and Path(net.source).is_file():
+            project = replace(project, network_file=str(Path(net.source).resolve()), network_input_size=input_size)
         self.apply(project, None)
         self.recovery.clear()
-        self.network_loaded.emit(net)
         notes = f" ({'; '.join(net.notes)})" if net.notes else ""
         self.status.emit(f"Loaded {what}: {len(net.layers)} layers{notes}")
         return True
@@ -197,7 +205,7 @@ class ProjectController(QObject):
 
     def _write(self, path: Path) -> bool:
         try:
-            save_project(self.ws.project(), path)
+            save_project(_relative_model(self.ws.project(), Path(path)), path)
         except XbarError as e:
             dialogs.error(self.window, "Cannot save", str(e))
             return False
@@ -240,3 +248,14 @@ class ProjectController(QObject):
 def _is_project(path: str) -> bool:
     from engine.formats import detect_format
     return detect_format(path) == "project"
+
+
+def _relative_model(project: Project, path: Path) -> Project:
+    """A model file named relative to the project's folder, so the two can move together."""
+    if project.network_file is None:
+        return project
+    try:
+        rel = os.path.relpath(project.network_file, Path(path).resolve().parent)
+    except ValueError:  # another drive (Windows): keep the absolute path
+        return project
+    return replace(project, network_file=Path(rel).as_posix())

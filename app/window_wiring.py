@@ -110,7 +110,6 @@ def connect_method_options(w) -> None:
     ed.changed.connect(w.workspace.edited)  # stale results, auto-run, the dirty flag
     w.workspace.register_option("method_options", ed.to_json, ed.from_json)
     w.crossbar_weights = None
-    w.project.loaded.connect(lambda: _weights_known(w, None))
     # Every network that opens (import, preset, command line) brings its weights, or none.
     w.project.network_loaded.connect(lambda net: _network_loaded(w, net))
 

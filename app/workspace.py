@@ -32,6 +32,9 @@ class Workspace(QObject):
         self._view: dict[str, tuple[Callable[[], Any], Callable[[Any], None]]] = {}
         self._options: dict[str, tuple[Callable[[], Any], Callable[[Any], None]]] = {}
         self._last_valid: Network | None = None
+        # (model file, input size, network with weights): while the table holds that model's layers,
+        # projects refer to the file, so its weights come back when the project is opened again.
+        self.model_ref: tuple[str, tuple[int, int] | None, Network] | None = None
         layers.edited.connect(self._layers_edited)
         array_editor.changed.connect(self.edited)
 
@@ -67,6 +70,10 @@ class Workspace(QObject):
             net = self._last_valid
             view[DRAFT_KEY] = self.layers.raw_rows()
         methods = self.array_editor.methods() or DEFAULT_METHODS
+        ref = self.model_ref
+        if ref is not None and DRAFT_KEY not in view and net.layers == ref[2].layers:
+            return Project(ref[2], self.array(), methods, options={k: get() for k, (get, _) in self._options.items()},
+                           view=view, network_file=ref[0], network_input_size=ref[1])
         return Project(net, self.array(), methods,
                        options={k: get() for k, (get, _) in self._options.items()}, view=view)
 
@@ -92,6 +99,10 @@ class Workspace(QObject):
             if key in project.view:
                 set_(project.view[key])
         self.edited.emit()
+
+    def set_model_ref(self, path: str | None, input_size=None, net: Network | None = None) -> None:
+        """The ONNX model (absolute path) the open network was read from, or None."""
+        self.model_ref = (path, input_size, net) if path and net is not None and net.weights is not None else None
 
     def start_empty(self) -> None:
         self.layers.clear()

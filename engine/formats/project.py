@@ -150,6 +150,7 @@ def project_from_document(doc, text: str, path, *, input_size=None, progress=Non
     `input_size` overrides the document's network_input_size; `progress`/`should_stop`
     go to the import of an ONNX network_file."""
     _check_header(doc, text, path)
+    size = None
     if "network_file" in doc:
         size = _input_size(doc, text, path, input_size)
         network = _referenced_network(doc["network_file"], text, path, size, progress, should_stop)
@@ -158,6 +159,8 @@ def project_from_document(doc, text: str, path, *, input_size=None, progress=Non
     try:
         array = array_from_dict(doc["array"])
         extra = {k: doc[k] for k in ("methods", "options", "view", "network_input_size") if k in doc}
+        if "network_file" in doc and size is not None:
+            extra["network_input_size"] = size  # the size the model was read with, given or asked
         return Project(network, array, network_file=doc.get("network_file"), **extra)
     except ValueError as e:  # XbarError, or int('²') in array_from_dict (it passes isdigit)
         key = re.match(r"[a-z_]*", str(e)).group()  # project errors start with their key

@@ -1,6 +1,7 @@
 """Projects: save and reopen, import every format, bad files, unsaved changes, recovery, layout."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -244,3 +245,83 @@ def test_a_project_whose_model_leaves_the_input_size_open_asks_for_it(qtbot, ope
     assert not other.project.open(str(project))
     assert dialog_script.errors[-1] == ("Cannot open project",
                                        "input size (0, 30): height and width must be whole numbers from 1 to 8192")
+
+
+def test_a_saved_project_keeps_the_imported_model_and_its_weights(qtbot, open_app_window, dialog_script, tmp_path):
+    """Weights live in the model file: the project refers to it while the table holds its layers."""
+    pytest.importorskip("onnx")
+    import json
+
+    from tests.engine.onnx_builders import resnet_block, save
+
+    (tmp_path / "models").mkdir()
+    model = save(resnet_block().model(), tmp_path / "models" / "block.onnx")
+    w = open_app_window("vgg13-paper")
+    with qtbot.waitSignal(w.project.importer.finished, timeout=10000):
+        w.project.import_file(str(model))
+    assert w.crossbar_weights is not None
+    dialog_script.save_path = str(tmp_path / "study.xbarscope.json")
+    w.commands["save"].trigger()
+    doc = json.loads((tmp_path / "study.xbarscope.json").read_text())
+    assert doc["network_file"] == "models/block.onnx" and "network" not in doc  # relative: they move together
+
+    other = open_app_window("resnet18-paper")
+    assert other.project.open(dialog_script.save_path)
+    assert other.layer_model.layers() == w.layer_model.layers()
+    net = other.crossbar_weights
+    layer = other.layer_model.layers()[0]
+    assert net is not None and np.array_equal(net.weights_for(layer.name), w.crossbar_weights.weights_for(layer.name))
+
+    m = other.layer_model
+    assert m.setData(m.index(0, COLUMN_INDEX["out_c"]), str(layer.out_c * 2), Qt.EditRole)  # no longer the model
+    dialog_script.save_path = str(tmp_path / "edited.xbarscope.json")
+    other.commands["save_as"].trigger()
+    doc = json.loads((tmp_path / "edited.xbarscope.json").read_text())
+    assert "network_file" not in doc and doc["network"]["layers"][0]["out_c"] == layer.out_c * 2
+
+
+def test_a_model_read_with_an_asked_input_size_is_saved_with_it(qtbot, open_app_window, dialog_script,
+                                                                 monkeypatch, tmp_path):
+    pytest.importorskip("onnx")
+    import json
+
+    from tests.engine.onnx_builders import Graph, save
+
+    g = Graph(("N", 3, "H", "W"))
+    g.conv("conv1", 3, 8, 3, pads=[1, 1, 1, 1])
+    model = save(g.model(), tmp_path / "open.onnx")
+    monkeypatch.setattr(dialogs, "ask_input_size", lambda parent, name: "40x30")
+    w = open_app_window("vgg13-paper")
+    with qtbot.waitSignal(w.project.importer.finished, timeout=10000):
+        w.project.import_file(str(model))
+    dialog_script.save_path = str(tmp_path / "open.xbarscope.json")
+    w.commands["save"].trigger()
+    doc = json.loads((tmp_path / "open.xbarscope.json").read_text())
+    assert (doc["network_file"], doc["network_input_size"]) == ("open.onnx", [40, 30])
+    monkeypatch.setattr(dialogs, "ask_input_size", lambda parent, name: pytest.fail("asked again"))
+    other = open_app_window("resnet18-paper")
+    assert other.project.open(dialog_script.save_path)
+    layer = other.layer_model.layer(0)
+    assert (layer.in_h, layer.in_w) == (40, 30)
+
+
+def test_recovery_of_an_imported_model_keeps_its_weights(qtbot, open_app_window, dialog_script, tmp_path):
+    pytest.importorskip("onnx")
+    from engine.energy import EnergyModel
+    from tests.engine.onnx_builders import resnet_block, save
+
+    model = save(resnet_block().model(), tmp_path / "block.onnx")
+    w = open_app_window("vgg13-paper")
+    with qtbot.waitSignal(w.project.importer.finished, timeout=10000):
+        w.project.import_file(str(model))
+    w.energy_editor.set_model(EnergyModel(adc_pj=3.0))  # an edit: the autosave writes
+    store = w.project.recovery
+    qtbot.waitUntil(store.exists, timeout=5000)
+    dialog_script.restore_answer = True
+    again = open_window(None, None, (1200, 800))
+    try:
+        assert again.layer_model.layers() == w.layer_model.layers()
+        assert again.crossbar_weights is not None and again.energy_editor.model() == EnergyModel(adc_pj=3.0)
+    finally:
+        again.project.mark_clean()
+        again.close()
