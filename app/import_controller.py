@@ -11,13 +11,14 @@ from PySide6.QtCore import QObject, Signal
 from engine.errors import XbarError
 
 from app import dialogs
-from app.import_job import NEEDS_INPUT_SIZE, ImportRequest, import_network
+from app.import_job import NEEDS_INPUT_SIZE, PROJECT, ImportRequest, import_network
 from app.job_slot import JobSlot
 from app.workers import JobRunner
 
 
 class ImportController(QObject):
     imported = Signal(object, str, object)  # Network, what to call it in messages, input size (H, W) or None
+    project_read = Signal(object, str)  # Project, its path (a project whose network is in another file)
     finished = Signal(bool)  # True: a network was read (the project may still refuse to switch)
     status = Signal(str)
 
@@ -38,21 +39,27 @@ class ImportController(QObject):
         self.slot.cancel()
 
     def _done(self, result) -> None:
-        self.imported.emit(result.network, Path(result.request.path).name, result.request.input_size)
+        if result.project is not None:
+            self.project_read.emit(result.project, result.request.path)
+        else:
+            self.imported.emit(result.network, Path(result.request.path).name, result.request.input_size)
         self.finished.emit(True)
 
     def _failed(self, message: str) -> None:
         request = self.slot.request
         if NEEDS_INPUT_SIZE in message and request is not None and request.input_size is None:
             text = dialogs.ask_input_size(self.window, Path(request.path).name)
-            if text:
-                from engine.onnx import parse_input_size
-                try:
-                    self.start(request.path, request.fmt, parse_input_size(text))
-                    return
-                except XbarError as e:
-                    message = str(e)
-        dialogs.error(self.window, "Cannot import", message)
+            if not text:  # the user declined: nothing changes, nothing to report
+                self._end(False, "Import cancelled")
+                return
+            from engine.onnx import parse_input_size
+            try:
+                self.start(request.path, request.fmt, parse_input_size(text))
+                return
+            except XbarError as e:
+                message = str(e)
+        title = "Cannot open project" if request is not None and request.fmt == PROJECT else "Cannot import"
+        dialogs.error(self.window, title, message)
         self._end(False, f"Import failed: {message}")
 
     def _end(self, ok: bool, text: str) -> None:

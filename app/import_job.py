@@ -1,9 +1,12 @@
-"""Reading a layer list or model file in the worker: big ONNX models take seconds."""
+"""Reading a layer list, model or model-referring project in the worker: big ONNX models take seconds."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.formats.project import Project
 from engine.network import Network
+
+PROJECT = "project"  # ImportRequest.fmt of a project file (read whole: array, methods, options too)
 
 NEEDS_INPUT_SIZE = "give the input size"  # how the ONNX importer asks for one (engine.onnx.layers)
 
@@ -19,11 +22,17 @@ class ImportRequest:
 class ImportResult:
     request: ImportRequest
     network: Network
+    project: Project | None = None  # set when the request read a project
 
 
 def import_network(request: ImportRequest, progress=None, should_stop=None) -> ImportResult:
     from engine.formats import load_network
 
+    if request.fmt == PROJECT:
+        from engine.formats.project import load_project
+
+        project = load_project(request.path, progress, should_stop, input_size=request.input_size)
+        return ImportResult(request, project.network, project)
     kwargs = {"input_size": request.input_size} if request.input_size else {}
     net = load_network(request.path, request.fmt, progress=progress, should_stop=should_stop, **kwargs)
     return ImportResult(request, net)

@@ -14,12 +14,12 @@ from PySide6.QtCore import QObject, Signal
 
 from engine.errors import XbarError
 from engine.formats import FORMATS
-from engine.formats.project import Project, load_project, save_project
+from engine.formats.project import Project, load_project, network_file_of, save_project
 from engine.network import Network
 
 from app import dialogs, settings
 from app.import_controller import ImportController
-from app.import_job import NEEDS_INPUT_SIZE
+from app.import_job import PROJECT
 from app.recovery import RecoveryStore
 from app.workers import JobRunner
 from app.workspace import Workspace
@@ -50,6 +50,7 @@ class ProjectController(QObject):
         self._loading = False
         self.importer = ImportController(runner, parent_widget, self)
         self.importer.imported.connect(self.load_network)
+        self.importer.project_read.connect(self._opened)
         self.importer.status.connect(self.status)
         workspace.edited.connect(self._on_edit)
         workspace.options_edited.connect(self._on_edit)
@@ -137,16 +138,23 @@ class ProjectController(QObject):
         return self.load_network(load_preset(name), f"preset {name}")
 
     def open(self, path: str | None = None) -> bool:
+        """Open a project file. One whose network is in another file (an ONNX model) is read in
+        the worker: `loaded` tells when it is open; False means it was not (or not yet) opened."""
         if path is None:
             path, _ = dialogs.open_file(self.window, "Open project", [PROJECT_FILTER, all_files_filter()])
             if not path:
                 return False
         try:
+            if network_file_of(path) is not None:
+                self.importer.start(path, PROJECT)  # the model may take seconds: off the GUI thread
+                return False
             project = load_project(path)
         except XbarError as e:  # the open project stays as it was
-            project = self._ask_input_size(path, e)
-            if project is None:
-                return False
+            dialogs.error(self.window, "Cannot open project", str(e))
+            return False
+        return self._opened(project, path)
+
+    def _opened(self, project: Project, path: str) -> bool:
         if not self.maybe_discard():
             return False
         self.apply(project, Path(path))
@@ -154,22 +162,6 @@ class ProjectController(QObject):
         self.recent_changed.emit(settings.add_recent_file(path))
         self.status.emit(f"Opened {path}")
         return True
-
-    def _ask_input_size(self, path: str, error: XbarError) -> Project | None:
-        """A project whose ONNX model leaves the input size open: ask for it, as an import does."""
-        message = str(error)
-        if NEEDS_INPUT_SIZE in message:
-            text = dialogs.ask_input_size(self.window, Path(path).name)
-            if not text:
-                return None
-            try:
-                from engine.onnx import parse_input_size
-
-                return load_project(path, input_size=parse_input_size(text))
-            except XbarError as e:
-                message = str(e)
-        dialogs.error(self.window, "Cannot open project", message)
-        return None
 
     def import_file(self, path: str | None = None) -> bool:
         """Any layer list, model or project the engine reads. Layer lists and models are read

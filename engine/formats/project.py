@@ -169,6 +169,16 @@ def project_from_document(doc, text: str, path, *, input_size=None, progress=Non
                           line) from None
 
 
+def network_file_of(path) -> Path | None:
+    """The file a project takes its network from (None: the layers are in the project itself).
+    Reads the JSON only, not the file it names: a caller may read that in the background."""
+    text = read_text(path)
+    doc = jsontext.parse(text, path)
+    _check_header(doc, text, path)
+    ref = doc.get("network_file")
+    return Path(path).parent / ref if isinstance(ref, str) and ref.strip() else None
+
+
 def load_project(path, progress=None, should_stop=None, input_size=None) -> Project:
     """Read a project file. Raises FormatError (naming the file and line) for anything wrong.
 

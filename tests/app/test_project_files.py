@@ -232,17 +232,18 @@ def test_a_project_whose_model_leaves_the_input_size_open_asks_for_it(qtbot, ope
     w = open_app_window("vgg13-paper")
     asked = []
     monkeypatch.setattr(dialogs, "ask_input_size", lambda parent, name: asked.append(name) or "40x30")
-    assert w.project.open(str(project)), dialog_script.errors
-    assert asked == ["open.xbarscope.json"]
+    open_in_worker(qtbot, w, project)
+    assert asked == ["open.xbarscope.json"] and not dialog_script.errors
     layer = w.layer_model.layer(0)
     assert (layer.in_h, layer.in_w, layer.in_c, layer.out_c) == (40, 30, 3, 8)
 
     monkeypatch.setattr(dialogs, "ask_input_size", lambda parent, name: None)  # the user cancels
     other = open_app_window("resnet18-paper")
-    assert not other.project.open(str(project))
+    open_in_worker(qtbot, other, project, ok=False)
     assert other.layer_model.network_name == "resnet18-paper" and not dialog_script.errors
     monkeypatch.setattr(dialogs, "ask_input_size", lambda parent, name: "0x30")  # nonsense: said so
-    assert not other.project.open(str(project))
+    open_in_worker(qtbot, other, project, ok=False)
+    assert other.layer_model.network_name == "resnet18-paper"
     assert dialog_script.errors[-1] == ("Cannot open project",
                                        "input size (0, 30): height and width must be whole numbers from 1 to 8192")
 
@@ -266,8 +267,8 @@ def test_a_saved_project_keeps_the_imported_model_and_its_weights(qtbot, open_ap
     assert doc["network_file"] == "models/block.onnx" and "network" not in doc  # relative: they move together
 
     other = open_app_window("resnet18-paper")
-    assert other.project.open(dialog_script.save_path)
-    assert other.layer_model.layers() == w.layer_model.layers()
+    open_in_worker(qtbot, other, dialog_script.save_path)
+    assert other.layer_model.layers() == w.layer_model.layers() and other.project.path.name == "study.xbarscope.json"
     net = other.crossbar_weights
     layer = other.layer_model.layers()[0]
     assert net is not None and np.array_equal(net.weights_for(layer.name), w.crossbar_weights.weights_for(layer.name))
@@ -300,7 +301,7 @@ def test_a_model_read_with_an_asked_input_size_is_saved_with_it(qtbot, open_app_
     assert (doc["network_file"], doc["network_input_size"]) == ("open.onnx", [40, 30])
     monkeypatch.setattr(dialogs, "ask_input_size", lambda parent, name: pytest.fail("asked again"))
     other = open_app_window("resnet18-paper")
-    assert other.project.open(dialog_script.save_path)
+    open_in_worker(qtbot, other, dialog_script.save_path)
     layer = other.layer_model.layer(0)
     assert (layer.in_h, layer.in_w) == (40, 30)
 
@@ -325,3 +326,51 @@ def test_recovery_of_an_imported_model_keeps_its_weights(qtbot, open_app_window,
     finally:
         again.project.mark_clean()
         again.close()
+
+
+def open_in_worker(qtbot, w, path, ok=True):
+    """Open a project whose network is a model file: it is read in the worker."""
+    with qtbot.waitSignal(w.project.importer.finished, timeout=10000) as blocker:
+        assert not w.project.open(str(path))  # not open yet: the worker reads the model
+        assert w.project.importer.slot.busy
+    assert blocker.args == [ok]
+
+
+def test_opening_a_model_project_can_be_cancelled(qtbot, open_app_window, dialog_script, tmp_path, monkeypatch):
+    pytest.importorskip("onnx")
+    import json
+    import time
+
+    import engine.formats.project as project_format
+    from engine.errors import Cancelled
+
+    real_load = project_format.load_project
+
+    def slow_load(path, progress=None, should_stop=None, input_size=None):  # a big model: seconds
+        for _ in range(500):
+            if should_stop():
+                raise Cancelled()
+            time.sleep(0.01)
+        return real_load(path, progress, should_stop, input_size)
+
+    from tests.engine.onnx_builders import resnet_block, save
+
+    save(resnet_block().model(), tmp_path / "block.onnx")
+    project = tmp_path / "p.xbarscope.json"
+    project.write_text(json.dumps({"format": "xbarscope-project", "version": 1, "network_file": "block.onnx",
+                                   "array": {"rows": 256, "cols": 256}}))
+    w = open_app_window("vgg13-paper")
+    monkeypatch.setattr(project_format, "load_project", slow_load)
+    with qtbot.waitSignal(w.project.importer.finished, timeout=10000) as blocker:
+        w.project.open(str(project))
+        assert w.commands["cancel"].isEnabled()
+        w.commands["cancel"].trigger()  # Esc
+    assert blocker.args == [False] and w.layer_model.network_name == "vgg13-paper" and not dialog_script.errors
+    bad = tmp_path / "bad.xbarscope.json"
+    bad.write_text(json.dumps({"format": "xbarscope-project", "version": 1, "network_file": "missing.onnx",
+                               "array": {"rows": 256, "cols": 256}}))
+    monkeypatch.setattr(project_format, "load_project", real_load)
+    with qtbot.waitSignal(w.project.importer.finished, timeout=10000):
+        w.project.open(str(bad))
+    assert dialog_script.errors[-1][0] == "Cannot open project" and "missing.onnx" in dialog_script.errors[-1][1]
+    assert w.layer_model.network_name == "vgg13-paper"
