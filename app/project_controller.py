@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from engine.errors import XbarError
 from engine.formats import FORMATS
-from engine.formats.project import Project, load_project, network_file_of, save_project
+from engine.formats.project import Project, read_project, save_project
 from engine.network import Network
 
 from app import dialogs, settings
@@ -145,14 +145,14 @@ class ProjectController(QObject):
             if not path:
                 return False
         try:
-            if network_file_of(path) is not None:
-                self.importer.start(path, PROJECT)  # the model may take seconds: off the GUI thread
-                return False
-            project = load_project(path)
+            found = read_project(path)
         except XbarError as e:  # the open project stays as it was
             dialogs.error(self.window, "Cannot open project", str(e))
             return False
-        return self._opened(project, path)
+        if isinstance(found, Path):  # its network is another file, maybe a big model: off the GUI thread
+            self.importer.start(path, PROJECT)
+            return False
+        return self._opened(found, path)
 
     def _opened(self, project: Project, path: str) -> bool:
         if not self.maybe_discard():

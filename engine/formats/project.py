@@ -169,14 +169,17 @@ def project_from_document(doc, text: str, path, *, input_size=None, progress=Non
                           line) from None
 
 
-def network_file_of(path) -> Path | None:
-    """The file a project takes its network from (None: the layers are in the project itself).
-    Reads the JSON only, not the file it names: a caller may read that in the background."""
+def read_project(path) -> Project | Path:
+    """The project, read once, when its layers are in the file; for a project that takes its
+    network from another file, that file's path, not read (a caller may load the project in
+    the background with load_project). FormatError as load_project."""
     text = read_text(path)
     doc = jsontext.parse(text, path)
     _check_header(doc, text, path)
     ref = doc.get("network_file")
-    return Path(path).parent / ref if isinstance(ref, str) and ref.strip() else None
+    if isinstance(ref, str) and ref.strip():
+        return Path(path).parent / ref
+    return project_from_document(doc, text, path)
 
 
 def load_project(path, progress=None, should_stop=None, input_size=None) -> Project:

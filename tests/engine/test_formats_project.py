@@ -163,21 +163,19 @@ def test_project_file_errors_name_file_and_line(tmp_path, doc, line, words):
     assert e.value.path == str(path) and e.value.line == line and words in str(e.value)
 
 
-def test_network_file_of_reads_only_the_reference(tmp_path):
+def test_read_project_reads_inline_projects_and_names_referenced_files(tmp_path):
     import json
 
-    from engine.formats.project import network_file_of
+    from engine.formats.project import read_project
 
     ref = tmp_path / "p.xbarscope.json"
     ref.write_text(json.dumps({"format": "xbarscope-project", "version": 1, "network_file": "models/m.onnx",
                                "array": {"rows": 64, "cols": 64}}))
-    assert network_file_of(ref) == tmp_path / "models" / "m.onnx"  # named, not read: it need not exist
+    assert read_project(ref) == tmp_path / "models" / "m.onnx"  # named, not read: it need not exist
     inline = tmp_path / "q.xbarscope.json"
-    inline.write_text(json.dumps({"format": "xbarscope-project", "version": 1,
-                                  "network": {"format": "xbarscope-layers", "version": 1, "name": "n", "layers": []},
-                                  "array": {"rows": 64, "cols": 64}}))
-    assert network_file_of(inline) is None
+    save_project(Project(Network("n", (ConvLayer("c", 8, 8, 3, 4, 3, 3),)), ArraySpec(64, 64)), inline)
+    assert read_project(inline) == load_project(inline)
     bad = tmp_path / "r.json"
     bad.write_text('{"format": "something-else"}')
     with pytest.raises(XbarError, match="r.json"):
-        network_file_of(bad)
+        read_project(bad)
