@@ -60,6 +60,9 @@ class Workspace(QObject):
             raise XbarError(self.array_editor.error())
         return spec
 
+    def _option_values(self) -> dict:
+        return {k: get() for k, (get, _) in self._options.items()}
+
     def project(self) -> Project:
         """The project to save. With invalid rows: the last valid layers plus the raw rows."""
         view = {k: get() for k, (get, _) in self._view.items()}
@@ -72,17 +75,16 @@ class Workspace(QObject):
         methods = self.array_editor.methods() or DEFAULT_METHODS
         ref = self.model_ref
         if ref is not None and DRAFT_KEY not in view and net.layers == ref[2].layers:
-            return Project(ref[2], self.array(), methods, options={k: get() for k, (get, _) in self._options.items()},
-                           view=view, network_file=ref[0], network_input_size=ref[1])
-        return Project(net, self.array(), methods,
-                       options={k: get() for k, (get, _) in self._options.items()}, view=view)
+            # Still the model's layers: refer to its file, so its weights come back.
+            return Project(ref[2], self.array(), methods, options=self._option_values(), view=view,
+                           network_file=ref[0], network_input_size=ref[1])
+        return Project(net, self.array(), methods, options=self._option_values(), view=view)
 
     def project_with(self, net: Network) -> Project:
         """A new project for `net`, keeping today's array (unless `net` brings one) and methods."""
         array = net.array or self.array_editor.spec() or ArraySpec()
         methods = self.array_editor.methods() or DEFAULT_METHODS
-        return Project(net, array, methods,
-                       options={k: get() for k, (get, _) in self._options.items()})
+        return Project(net, array, methods, options=self._option_values())
 
     def apply_project(self, project: Project) -> None:
         self.layers.set_network(project.network)
