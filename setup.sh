@@ -13,7 +13,8 @@ cd "$(dirname "$0")"
 mode="${1:-run}"; shift || true
 case "$mode" in run|test|build) ;; *) echo "usage: ./setup.sh [run|test|build] [args...]" >&2; exit 2 ;; esac
 
-say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+# Bold only on a terminal: a log file gets plain text, not raw escape codes.
+if [ -t 1 ]; then say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }; else say() { printf '[setup] %s\n' "$*"; }; fi
 
 # The app's one-shot flags need no display (unless a window platform is asked for).
 headless_run=0
@@ -29,14 +30,14 @@ for cand in python3.13 python3.12 python3.11 python3; do
 done
 [ -n "$PY" ] || { echo "XbarScope needs Python 3.11 or newer: sudo apt-get install python3 python3-venv" >&2; exit 1; }
 
-# System packages (Debian/Ubuntu names). Qt offscreen needs the first group, a window the second
-# (the bundle carries them, so `build` wants them too); PyInstaller needs binutils; Debian's own
-# python3 needs python3-venv for `python3 -m venv`.
+# System packages (Debian/Ubuntu names). Qt offscreen needs the first group, a window the second.
+# Both are installed whatever this run is for: a .venv set up for the tests or a --self-test must
+# open a window later without another trip here. PyInstaller needs binutils; Debian's own python3
+# needs python3-venv for `python3 -m venv`.
 qt_libs=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 fonts-dejavu-core)
 win_libs=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
           libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0)
-need=("${qt_libs[@]}")
-{ [ "$mode" = run ] && [ "$headless_run" = 0 ]; } || [ "$mode" = build ] && need+=("${win_libs[@]}")
+need=("${qt_libs[@]}" "${win_libs[@]}")
 [ "$mode" != run ] && need+=(binutils)
 if ! "$PY" -c 'import venv, ensurepip' 2>/dev/null; then
   case "$(realpath "$PY")" in

@@ -1,7 +1,11 @@
 """Every modal question the app asks, in one module (tests replace these functions)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+from app import settings
 
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 
@@ -26,13 +30,40 @@ def ask_restore(parent: QWidget, path: str, when: str) -> bool:
     return box.exec() == QMessageBox.Yes
 
 
+LAST_FOLDER_KEY = "dialogs/lastFolder"
+
+
+def last_folder() -> str:
+    """The folder of the last file opened or saved through these dialogs ('' at first)."""
+    value = settings.settings().value(LAST_FOLDER_KEY, "")
+    return value if isinstance(value, str) and Path(value).is_dir() else ""
+
+
+def in_last_folder(suggested: str) -> str:
+    """A bare suggested file name placed in the last folder used (else home); a path with a folder is kept."""
+    if suggested and Path(suggested).parent != Path("."):
+        return suggested
+    folder = last_folder() or str(Path.home())
+    return str(Path(folder) / suggested) if suggested else folder
+
+
+def remember_folder(path: str) -> None:
+    if path:
+        settings.settings().setValue(LAST_FOLDER_KEY, str(Path(path).resolve().parent))
+
+
 def open_file(parent: QWidget, title: str, filters: list[str], folder: str = "") -> tuple[str, str]:
-    """(path, chosen filter); path is '' when the user cancels."""
-    return QFileDialog.getOpenFileName(parent, title, folder, ";;".join(filters))
+    """(path, chosen filter); path is '' when the user cancels. Opens in the last folder used."""
+    path, chosen = QFileDialog.getOpenFileName(parent, title, folder or last_folder(), ";;".join(filters))
+    remember_folder(path)
+    return path, chosen
 
 
 def save_file(parent: QWidget, title: str, filters: list[str], suggested: str = "") -> tuple[str, str]:
-    return QFileDialog.getSaveFileName(parent, title, suggested, ";;".join(filters))
+    """(path, chosen filter); a bare suggested name starts in the last folder used."""
+    path, chosen = QFileDialog.getSaveFileName(parent, title, in_last_folder(suggested), ";;".join(filters))
+    remember_folder(path)
+    return path, chosen
 
 
 def error(parent: QWidget, title: str, message: str) -> None:

@@ -189,7 +189,7 @@ class ProjectController(QObject):
         return self._write(self.path)
 
     def save_as(self) -> bool:
-        suggested = str(self.path or Path.home() / f"{self.ws.network_name()}.xbarscope.json")
+        suggested = str(self.path or f"{self.ws.network_name()}.xbarscope.json")
         path, _ = dialogs.save_file(self.window, "Save project", [PROJECT_FILTER], suggested)
         if not path:
             return False

@@ -13,7 +13,7 @@ def export_results_csv(window, table, path: str | None = None) -> bool:
         window.show_status("Nothing to export yet: run the mapping first (F5)")
         return False
     if path is None:
-        suggested = str(Path.home() / f"{window.workspace.network_name()}-results.csv")
+        suggested = f"{window.workspace.network_name()}-results.csv"
         path, _ = dialogs.save_file(window, "Export results", ["CSV (*.csv)"], suggested)
         if not path:
             return False

@@ -96,7 +96,7 @@ class ExportController(QObject):
 
     def _ask_path(self, kind: str) -> str:
         p = self.view.panel.plan
-        suggested = str(Path.home() / f"{p.layer.name}-{p.method}-crossbar.{kind}")
+        suggested = f"{p.layer.name}-{p.method}-crossbar.{kind}"
         path, _ = dialogs.save_file(self.view, "Export crossbar", [FILTERS[kind]], suggested)
         if path and not Path(path).suffix:
             path += f".{kind}"
