@@ -26,6 +26,8 @@ SPECS = {
     "export_mp4": ("Playback as &MP4…", None, "Save a range of cycles as a video (runs in the background)"),
     "export_csv_cells": ("Cell Map as &CSV…", None, "Save what every cell of the current tile holds, one row per cell"),
     "export_json_cells": ("Cell Map as &JSON…", None, "Save the current tile's rows, columns and weight cells"),
+    "shortcuts": ("&Keyboard Shortcuts", "F1", "Every keyboard shortcut of the window (F1)"),
+    "documentation": ("&Documentation", None, "Read the user guide (the README) in a window"),
     "about": ("&About XbarScope", None, "Version and credits"),
 }
 

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QWidget
 
 from app import settings
 
-LAYOUT_VERSION = 3  # bump when docks are added or renamed: old saved states then do not apply
+LAYOUT_VERSION = 4  # bump when docks are added, renamed or rearranged: old saved states then do not apply
 
 
 def add_dock(window: QMainWindow, title: str, name: str, widget: QWidget,
@@ -20,15 +20,21 @@ def add_dock(window: QMainWindow, title: str, name: str, widget: QWidget,
     return dock
 
 
+MIN_DOCK_WIDTH = 260  # a dock's content may ask for more; it then scrolls sideways too
+
+
 def scrollable(widget: QWidget) -> QScrollArea:
-    """Tall panels scroll rather than forcing a minimum window height (small screens, projectors)."""
+    """Tall panels scroll rather than forcing a minimum window size (small screens, projectors).
+
+    Up to MIN_DOCK_WIDTH wide the panel keeps its content's width and scrolls vertically only;
+    a wider content scrolls sideways as well, so the panel never squeezes the crossbar view."""
     area = QScrollArea()
     area.setWidget(widget)
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.NoFrame)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-    # Never narrower than the content: it scrolls vertically only.
-    area.setMinimumWidth(widget.minimumSizeHint().width() + area.verticalScrollBar().sizeHint().width())
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
+    content = widget.minimumSizeHint().width() + area.verticalScrollBar().sizeHint().width()
+    area.setMinimumWidth(min(content, MIN_DOCK_WIDTH))
     return area
 
 

@@ -1,8 +1,8 @@
 """The main window: creates the widgets and controllers and connects them. Nothing else.
 
-Layout: network and array editors docked left, crossbar view in the centre
-under the network totals, inspector and design space right, results, comparison and
-sweep charts at the bottom. Docks can be rearranged; the layout is kept in QSettings.
+Layout: the crossbar view in the centre under the network totals, the docks in slim
+columns around it (app.default_layout). Docks can be rearranged; the layout is kept in
+QSettings.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMainWindow, QToolBar, QVBoxLayout, QWidget
 
 from engine.methods import DESCRIPTIONS, METHODS
 
-from app import docks, text_size
+from app import default_layout, docks, help_menu, text_size
 from app.about import show_about
 from app.actions import Actions
 from app.background_jobs import DesignSpaceController, SweepController
@@ -77,10 +77,8 @@ class MainWindow(QMainWindow):
         self.design_panel = LazyPanel(_design_space_view, "design space")
         self.run_bar = RunBar()
 
-        left, right, bottom = Qt.LeftDockWidgetArea, Qt.RightDockWidgetArea, Qt.BottomDockWidgetArea
-        # The results tabs span the full width below: their many columns need it.
-        self.setCorner(Qt.BottomLeftCorner, bottom)
-        self.setCorner(Qt.BottomRightCorner, bottom)
+        # Where each dock goes is app.default_layout's business (arranged again once sized).
+        left = Qt.LeftDockWidgetArea
         self.network_dock = docks.add_dock(self, "Network", "networkDock", self.layer_editor, left)
         array_panel = QWidget()
         array_lay = QVBoxLayout(array_panel)
@@ -91,20 +89,14 @@ class MainWindow(QMainWindow):
         array_lay.addWidget(self.energy_editor)
         self.array_panel = array_panel
         self.array_dock = docks.add_dock(self, "Array and methods", "arrayDock", docks.scrollable(array_panel), left)
-        self.inspector_dock = docks.add_dock(self, "Inspector", "inspectorDock", docks.scrollable(self.inspector), right)
-        self.results_dock = docks.add_dock(self, "Results", "resultsDock", self.results_table, bottom)
-        self.comparison_dock = docks.add_dock(self, "Comparison", "comparisonDock", self.comparison, bottom)
-        self.bound_dock = docks.add_dock(self, "Distance to bound", "boundDock", self.bound_panel, bottom)
-        self.design_dock = docks.add_dock(self, "Design space (VW-SDK)", "designDock", self.design_panel, bottom)
-        self.compression_dock = docks.add_dock(self, "Compression", "compressionDock", self.compression_panel, bottom)
-        self.sweep_dock = docks.add_dock(self, "Array-size sweep", "sweepDock", self.sweep_panel, bottom)
-        self.splitDockWidget(self.network_dock, self.array_dock, Qt.Vertical)
-        for a, b in ((self.results_dock, self.comparison_dock), (self.comparison_dock, self.bound_dock),
-                     (self.bound_dock, self.design_dock), (self.design_dock, self.compression_dock),
-                     (self.compression_dock, self.sweep_dock)):
-            self.tabifyDockWidget(a, b)
-        self.results_dock.raise_()
-        self._default_state = self.saveState(docks.LAYOUT_VERSION)
+        self.inspector_dock = docks.add_dock(self, "Inspector", "inspectorDock", docks.scrollable(self.inspector), left)
+        self.results_dock = docks.add_dock(self, "Results", "resultsDock", self.results_table, left)
+        self.comparison_dock = docks.add_dock(self, "Comparison", "comparisonDock", self.comparison, left)
+        self.bound_dock = docks.add_dock(self, "Distance to bound", "boundDock", self.bound_panel, left)
+        self.design_dock = docks.add_dock(self, "Design space (VW-SDK)", "designDock", self.design_panel, left)
+        self.compression_dock = docks.add_dock(self, "Compression", "compressionDock", self.compression_panel, left)
+        self.sweep_dock = docks.add_dock(self, "Array-size sweep", "sweepDock", self.sweep_panel, left)
+        default_layout.arrange(self)
 
         toolbar = QToolBar("Run", self)
         toolbar.setObjectName("runToolbar")
@@ -156,7 +148,9 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for name in ("bigger_text", "smaller_text", "reset_layout", None, "presentation"):
             view_menu.addSeparator() if name is None else view_menu.addAction(a[name])
-        bar.addMenu("&Help").addAction(a["about"])
+        help_ = bar.addMenu("&Help")
+        for name in ("shortcuts", "documentation", None, "about"):
+            help_.addSeparator() if name is None else help_.addAction(a[name])
 
     def _connect(self) -> None:
         a, p = self.commands, self.project
@@ -168,6 +162,8 @@ class MainWindow(QMainWindow):
         a["export_csv"].triggered.connect(self.export_results)
         a["quit"].triggered.connect(self.close)
         a["about"].triggered.connect(lambda: show_about(self))
+        a["shortcuts"].triggered.connect(lambda: help_menu.show_shortcuts(self))
+        a["documentation"].triggered.connect(lambda: help_menu.show_documentation(self))
         a["bigger_text"].triggered.connect(lambda: text_size.step(+1))
         a["smaller_text"].triggered.connect(lambda: text_size.step(-1))
         a["reset_layout"].triggered.connect(self.reset_layout)
@@ -213,20 +209,17 @@ class MainWindow(QMainWindow):
         return super().event(event)
 
     def reset_layout(self) -> None:
-        self.restoreState(self._default_state, docks.LAYOUT_VERSION)
-        self.apply_default_sizes()
+        default_layout.arrange(self)
 
     def restore_layout(self) -> bool:
-        return docks.restore_layout(self)
+        """The layout of the last session (open_window checks it leaves the crossbar view room)."""
+        ok = docks.restore_layout(self)
+        default_layout.readable_tabs(self)
+        return ok
 
     def apply_default_sizes(self) -> None:
-        """Proportions for a first start: a wide network table, results below the centre."""
-        w, h = self.width(), self.height()
-        self.resizeDocks([self.network_dock, self.inspector_dock], [int(w * 0.45), int(w * 0.15)], Qt.Horizontal)
-        self.resizeDocks([self.results_dock], [int(h * 0.40)], Qt.Vertical)
-        # The array panel scrolls: ask for its natural height, the network table takes the rest.
-        self.resizeDocks([self.network_dock, self.array_dock], [int(h * 0.42), self.array_panel.sizeHint().height()],
-                         Qt.Vertical)
+        """The default layout for the window's current size (first start, --size, a bad saved layout)."""
+        default_layout.arrange(self)
 
     def closeEvent(self, event) -> None:
         if not self.project.close_ok():

@@ -14,7 +14,7 @@ from engine.errors import XbarError
 from engine.network import Network
 from engine.resources import resource_path
 
-from app import settings, text_size
+from app import default_layout, settings, text_size
 from app.main_window import MainWindow
 
 DEFAULT_NETWORK = "vgg13-paper"
@@ -37,15 +37,36 @@ def create_application() -> QApplication:
         text = qss.read_text(encoding="utf-8")
         if app.styleSheet() != text:  # re-polishing every live widget is slow: only when new
             app.setStyleSheet(text)
+    text_size.follow_font_changes(app)
     return app
 
 
 def default_size() -> tuple[int, int]:
+    """A first window: the screenshot size where the screen is larger, else most of the screen."""
     screen = QGuiApplication.primaryScreen()
     if screen is None:
         return SCREENSHOT_SIZE
     avail = screen.availableGeometry()
-    return min(SCREENSHOT_SIZE[0], int(avail.width() * 0.9)), min(SCREENSHOT_SIZE[1], int(avail.height() * 0.9))
+    return min(SCREENSHOT_SIZE[0], int(avail.width() * 0.95)), min(SCREENSHOT_SIZE[1], int(avail.height() * 0.95))
+
+
+def fit_on_screen(window: MainWindow) -> None:
+    """Keep the whole window, frame and status bar included, inside its screen's free area."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None or window.isMaximized() or window.isFullScreen():
+        return
+    avail = screen.availableGeometry()
+    frame = window.frameGeometry()
+    extra_w, extra_h = frame.width() - window.width(), frame.height() - window.height()  # title bar, borders
+    w = min(window.width(), avail.width() - extra_w)
+    h = min(window.height(), avail.height() - extra_h)
+    if (w, h) != (window.width(), window.height()):
+        window.resize(w, h)
+    frame = window.frameGeometry()
+    x = min(max(frame.x(), avail.x()), avail.right() + 1 - frame.width())
+    y = min(max(frame.y(), avail.y()), avail.bottom() + 1 - frame.height())
+    if (x, y) != (frame.x(), frame.y()):
+        window.move(x, y)
 
 
 def open_window(net: Network | None, array: tuple[int, int] | None, size: tuple[int, int] | None,
@@ -56,9 +77,13 @@ def open_window(net: Network | None, array: tuple[int, int] | None, size: tuple[
     recovery_path = Path(tempfile.mkdtemp(prefix="xbarscope-")) / "recovery.json" if ephemeral else None
     window = MainWindow(list_presets(), recovery_path=recovery_path, persist_layout=not ephemeral)
     window.resize(*(size or (SCREENSHOT_SIZE if ephemeral else default_size())))
+    restored = not ephemeral and size is None and window.restore_layout()
+    if not ephemeral and size is None:
+        fit_on_screen(window)
     window.show()
-    if ephemeral or size is not None or not window.restore_layout():
-        window.apply_default_sizes()
+    window.layout().activate()  # dock and central sizes as they will be painted
+    if not restored or default_layout.crossbar_share(window) < default_layout.MIN_SHARE:
+        window.apply_default_sizes()  # first start, --size, or a saved layout that squeezed the crossbar
     # Work autosaved before a crash comes first, even when a network was named on the command line.
     recovered = False if ephemeral else window.project.offer_recovery()
     if not recovered:

@@ -6,6 +6,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
                                QTableView, QToolButton, QVBoxLayout, QWidget)
 
+from app import text_size
 from app.models.layer_table_model import LayerTableModel
 from app.widgets.layer_type_delegate import LayerTypeDelegate
 from app.models.layer_rows import COLUMN_INDEX
@@ -30,6 +31,9 @@ class LayerEditor(QWidget):
             self.presets.addItem(name)
             self.presets.setItemData(self.presets.count() - 1, description, Qt.ToolTipRole)
         self.presets.activated.connect(self._preset_activated)
+        # A slim dock column: the combo does not grow to its longest preset name.
+        self.presets.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.presets.setMinimumContentsLength(8)
 
         self.table = QTableView()
         self.table.setModel(model)
@@ -43,11 +47,12 @@ class LayerEditor(QWidget):
         head.setSectionResizeMode(QHeaderView.Interactive)
         head.setStretchLastSection(True)
         model.modelReset.connect(self.table.resizeColumnsToContents)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.verticalHeader().setDefaultSectionSize(text_size.row_height(self))
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _: self._row_changed(cur.row()))
 
         self.summary = QLabel()
         self.summary.setObjectName("networkSummary")
+        self.summary.setMinimumWidth(1)  # may be cut in a narrow column; its tooltip has it all
         model.edited.connect(self._update_summary)
         self.origin = QLabel()
         self.origin.setObjectName("hintText")
@@ -109,6 +114,7 @@ class LayerEditor(QWidget):
         bad = sum(1 for r in range(n) if self.model.layer(r) is None)
         text = f"{n} layer{'s' if n != 1 else ''}"
         self.summary.setText(text + (f" · <span style='color:#b3261e'>{bad} invalid</span>" if bad else ""))
+        self.summary.setToolTip(text + (f", {bad} invalid" if bad else ""))
 
     def _update_origin(self) -> None:
         self.origin.setText(self.model.origin)

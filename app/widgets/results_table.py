@@ -6,6 +6,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableView, QVBoxLayout, QWidget)
 
+from app import text_size
 from app.models.result_rows import COLUMN_INDEX, COMPRESSION_COLUMNS, to_delimited
 from app.models.results_model import ROW_ROLE, ResultsModel, TotalsLastProxy
 
@@ -30,7 +31,7 @@ class ResultsTable(QWidget):
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.verticalHeader().setDefaultSectionSize(text_size.row_height(self))
         # Sized once per result (resizeColumnsToContents), not on every repaint: far cheaper.
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -43,6 +44,8 @@ class ResultsTable(QWidget):
 
         self.status = QLabel("Run the mapping (F5) to see results.")
         self.status.setObjectName("hintText")
+        self.status.setWordWrap(True)
+        self.status.setMinimumWidth(1)  # wraps in a narrow dock column instead of widening it
         copy_btn = QPushButton("Copy table")
         copy_btn.setToolTip("Copy the selected rows (or the whole table) as tab-separated text "
                             "for a spreadsheet (Ctrl+C)")

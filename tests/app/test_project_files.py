@@ -182,15 +182,15 @@ def test_panel_layout_is_remembered(qtbot, open_app_window):
     w = open_app_window("vgg13-paper")
     w.inspector_dock.hide()
     w.removeDockWidget(w.sweep_dock)
-    w.addDockWidget(Qt.RightDockWidgetArea, w.sweep_dock)
+    w.addDockWidget(Qt.BottomDockWidgetArea, w.sweep_dock)
     w.sweep_dock.show()
     w.close()
     again = open_app_window("vgg13-paper", size=None)
     assert again.inspector_dock.isHidden()
-    assert again.dockWidgetArea(again.sweep_dock) == Qt.RightDockWidgetArea
+    assert again.dockWidgetArea(again.sweep_dock) == Qt.BottomDockWidgetArea
     again.reset_layout()
     assert not again.inspector_dock.isHidden()
-    assert again.dockWidgetArea(again.sweep_dock) == Qt.BottomDockWidgetArea
+    assert again.sweep_dock in again.tabifiedDockWidgets(again.inspector_dock)
 
 
 def test_onnx_models_import_and_ask_for_an_open_input_size(qtbot, open_app_window, dialog_script,
