@@ -54,13 +54,22 @@ def remember_folder(path: str) -> None:
 
 def open_file(parent: QWidget, title: str, filters: list[str], folder: str = "") -> tuple[str, str]:
     """(path, chosen filter); path is '' when the user cancels. Opens in the last folder used."""
+    return _open_file_impl(parent, title, filters, folder)
+
+
+def save_file(parent: QWidget, title: str, filters: list[str], suggested: str = "") -> tuple[str, str]:
+    """(path, chosen filter); a bare suggested name starts in the last folder used."""
+    return _save_file_impl(parent, title, filters, suggested)
+
+
+# The dialogs themselves (tests replace open_file / save_file, and test these).
+def _open_file_impl(parent, title, filters, folder=""):
     path, chosen = QFileDialog.getOpenFileName(parent, title, folder or last_folder(), ";;".join(filters))
     remember_folder(path)
     return path, chosen
 
 
-def save_file(parent: QWidget, title: str, filters: list[str], suggested: str = "") -> tuple[str, str]:
-    """(path, chosen filter); a bare suggested name starts in the last folder used."""
+def _save_file_impl(parent, title, filters, suggested=""):
     path, chosen = QFileDialog.getSaveFileName(parent, title, in_last_folder(suggested), ";;".join(filters))
     remember_folder(path)
     return path, chosen
