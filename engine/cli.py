@@ -16,6 +16,7 @@ import numpy as np
 from . import __version__
 from .batch import SweepRequest, sweep
 from .errors import XbarError
+from .formats.csvrows import spreadsheet_safe
 from .layers import ArraySpec, ConvLayer, parse_array_size
 from .energy import EnergyModel
 from .compress.cli_options import add_arguments as add_compress_args, map_layers, options_from_args, plans_for
@@ -204,7 +205,7 @@ def map_csv(result, energy: EnergyModel | None = None) -> str:
         for m in result.request.methods:
             p = plans[m]
             c = p.conversions()
-            w.writerow([layer.name, m, p.cycles, p.nh, p.nw, p.pix_h, p.pix_w, p.ict, p.oct, p.ar, p.ac, p.n_pw,
+            w.writerow([spreadsheet_safe(layer.name), m, p.cycles, p.nh, p.nw, p.pix_h, p.pix_w, p.ict, p.oct, p.ar, p.ac, p.n_pw,
                         max(1, len(p.regions)), p.row_split, f"{p.weight_utilization:.6f}",
                         f"{p.block_occupancy:.6f}", f"{p.mac_utilization:.6f}", p.lower_bound, c.adc, c.dac,
                         c.macs, f"{c.energy_pj(energy):.3f}", *_compression_csv(p)])

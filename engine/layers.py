@@ -4,6 +4,7 @@ A fully connected layer is a 1x1 convolution on a 1x1 IFM (mapping model, sectio
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, fields, replace
 
 from .errors import ArrayError, LayerError
@@ -13,6 +14,10 @@ MAX_SPATIAL = 1 << 13  # IFM height/width, kernel size (8192)
 MAX_CHANNELS = 1 << 20  # channels, features
 MAX_TILE_CELLS = 1 << 31  # cells in one array tile
 MAX_BITS = 32
+MAX_NAME = 200  # characters in a layer name: a table cell, not a paragraph
+# Characters a name may not hold: they break terminals, tables and CSV rows, or reorder text
+# (bidirectional controls) so that what is shown is not what is stored.
+_BIDI = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
 MAX_LAYER_WORK = 1 << 50  # OH*OW*IC*OC*Kh*Kw: keeps every cycle count exact in int64
 
 
@@ -48,9 +53,12 @@ class ConvLayer:
     kind: str = "conv"
 
     def __post_init__(self):
-        name = self.name if isinstance(self.name, str) else repr(self.name)
+        name = shown_name(self.name) if isinstance(self.name, str) else repr(self.name)
         if not isinstance(self.name, str) or not self.name.strip():
             raise LayerError(name or "?", "name", "must be a non-empty text")
+        problem = name_problem(self.name)
+        if problem:
+            raise LayerError(name, "name", problem)
         if self.kind not in ("conv", "linear"):
             raise LayerError(name, "type", f"must be 'conv' or 'linear', got {self.kind!r}")
         for f, lo, hi in (
@@ -167,3 +175,32 @@ def parse_array_size(text: str) -> tuple[int, int]:
     if len(nums) != 2:
         raise ArrayError("size", f"'{text}' is not ROWSxCOLS (e.g. 512x512)")
     return nums[0], nums[1]
+
+
+def _bad_char(ch: str) -> bool:
+    cat = unicodedata.category(ch)
+    return cat in ("Cc", "Cs", "Zl", "Zp") or ord(ch) in _BIDI
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot be a layer name (control characters, lone surrogates, direction
+    marks, too long), or None."""
+    if len(name) > MAX_NAME:
+        return f"has {len(name):,} characters; at most {MAX_NAME} are allowed"
+    bad = next((ch for ch in name if _bad_char(ch)), None)
+    if bad is not None:
+        return (f"holds the character U+{ord(bad):04X} ({unicodedata.name(bad, 'a control or unpaired code')}); "
+                "names may not hold control characters, line breaks, direction marks or unpaired surrogates")
+    return None
+
+
+def shown_name(name: str, limit: int = 60) -> str:
+    """`name` safe to print anywhere: offending characters as \\uXXXX escapes, cut at `limit`."""
+    text = "".join(f"\\u{ord(ch):04x}" if _bad_char(ch) else ch for ch in name)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def safe_name(name: str) -> str:
+    """A valid layer name made from any text (imported node names): escaped and shortened."""
+    text = shown_name(name, MAX_NAME).strip()
+    return text or "layer"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .errors import LayerError, XbarError
-from .layers import ArraySpec, ConvLayer
+from .layers import ArraySpec, ConvLayer, name_problem, safe_name
 
 if TYPE_CHECKING:
     import numpy as np
@@ -36,11 +36,17 @@ class Network:
     weights: WeightStore | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
-        names = [layer.name for layer in self.layers]
-        dup = {n for n in names if names.count(n) > 1}
+        if isinstance(self.name, str) and name_problem(self.name):  # shown in titles, tables and files
+            object.__setattr__(self, "name", safe_name(self.name))
+        seen: set[str] = set()
+        dup: set[str] = set()
+        for layer in self.layers:  # one pass: a 100,000-layer list is checked in milliseconds
+            (dup if layer.name in seen else seen).add(layer.name)
         if dup:
+            shown = sorted(dup)
+            more = f" (+{len(shown) - 10} more)" if len(shown) > 10 else ""
             raise XbarError(f"network '{self.name}': layer names must be unique, repeated: "
-                            f"{', '.join(sorted(dup))}")
+                            f"{', '.join(shown[:10])}{more}")
 
     def weights_for(self, layer_name: str) -> np.ndarray | None:
         """The layer's weights `(OC, IC/g, Kh, Kw)` (float32, read-only), or None: no weights,

@@ -73,6 +73,8 @@ def resolve_network(name_or_path, *, input_size: tuple[int, int] | None = None,
                                       ("should_stop", should_stop)) if v is not None}
         return load_network(path, **options)
     if path.exists():
-        raise XbarError(f"'{text}' is a folder, not a network file")
+        from .files import kind
+
+        raise XbarError(f"'{text}' is {kind(path.stat().st_mode)}, not a network file")
     raise XbarError(f"'{text}' is neither a preset nor an existing file; "
                     f"presets: {', '.join(preset_names())}")

@@ -93,6 +93,15 @@ class LayerCollector:
                        notes=tuple(notes))
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets run as a formula (CSV injection)
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A name for a CSV a spreadsheet will open: a leading formula character is quoted with
+    an apostrophe (the OWASP CSV-injection advice), so `=cmd|...` stays text."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def csv_text(table: list[list]) -> str:
     """Rows -> CSV text with '\\n' line ends (what the tools themselves write)."""
     out = io.StringIO()

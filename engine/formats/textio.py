@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import FormatError
+from ..files import open_regular
 
 MAX_BYTES = 20 * 1024 * 1024  # no layer list comes near this; refuse before reading
 MAX_LAYERS = 100_000
@@ -39,12 +40,11 @@ def read_text(path) -> str:
     """The file's text (UTF-8, an optional BOM dropped). Refuses big, binary, empty files."""
     path = Path(path)
     data = b""
-    with reading(path):
-        size = path.stat().st_size
+    with reading(path), open_regular(path) as f:  # a FIFO or device is refused, never waited on
+        size = os.fstat(f.fileno()).st_size
         if size <= MAX_BYTES:
-            with open(path, "rb") as f:
-                # One byte past the limit at most: stat() says 0 for pipes and /proc files.
-                data = f.read(MAX_BYTES + 1)
+            # One byte past the limit at most: stat() says 0 for /proc files.
+            data = f.read(MAX_BYTES + 1)
     if size > MAX_BYTES or len(data) > MAX_BYTES:
         raise FormatError(path, f"the file is larger than {MAX_BYTES // 2**20} MB, the most a "
                           f"layer file may have")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import Cancelled, FormatError, XbarError, check_cancel
+from ..layers import safe_name
 from ..network import Network
 from ..weights import LazyWeight, WeightStore
 from .layers import BUILDERS, INPUT_SIZE_HINT, NOT_MAPPED, Context, Skip
@@ -189,10 +190,11 @@ def _walk(graph, shapes, constants: _Constants, steps):
             else:
                 unmapped.append((label, op))
             continue
-        name, k = label, 1
+        base = safe_name(label)  # a model's node names may hold anything; layer names may not
+        name, k = base, 1
         while name in used:  # ONNX node names need not be unique; layer names must be
             k += 1
-            name = f"{label}#{k}"
+            name = f"{base}#{k}"
         try:
             built = BUILDERS[op](ctx, node, name)
         except Skip as e:

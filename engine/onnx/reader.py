@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import FormatError
+from ..files import open_regular
 from .wire import Malformed, RawSlice, strip_large_weights
 
 STRIP_BYTES = 4096  # raw data above this stays on disk; shape constants are far smaller
@@ -24,10 +25,10 @@ def looks_like_onnx(path) -> bool:
     if path.suffix.lower() == ".onnx":
         return True
     try:
-        with open(path, "rb") as f:
+        with open_regular(path) as f:
             head = f.read(3)
-    except (OSError, ValueError):
-        return False  # the text readers report a missing or unreadable file
+    except (OSError, ValueError):  # FormatError too
+        return False  # the text readers report a missing, unreadable or special file
     # A text file never starts with 0x08 (backspace); a ModelProto starts with ir_version.
     return len(head) == 3 and head[0] == 0x08 and 1 <= head[1] < 0x80 and head[2] in _SECOND_KEYS
 
@@ -40,11 +41,10 @@ def read_model(path: Path, tick: Callable[[float], None]):
     from ..formats.textio import reading  # here: engine.formats imports this package
 
     try:
-        with reading(path), open(path, "rb") as f:
+        with reading(path), open_regular(path) as f:
             size = os.fstat(f.fileno()).st_size
             if size == 0:
                 raise FormatError(path, "the file is empty")
-            # A pipe or device cannot be mapped: `reading` reports it as unreadable.
             with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
                 stripped, slices = strip_large_weights(mm, STRIP_BYTES, lambda pos: tick(pos / size))
     except Malformed as e:

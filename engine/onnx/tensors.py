@@ -16,6 +16,7 @@ from typing import Callable
 import numpy as np
 
 from ..errors import FormatError, XbarError
+from ..files import check_regular
 
 MAX_TENSOR_BYTES = 2 * 1024 ** 3  # one weight tensor; no crossbar layer comes near it
 
@@ -77,6 +78,7 @@ class FileData:
 
     @classmethod
     def at(cls, path: Path, offset: int, length: int) -> "FileData":
+        check_regular(path)  # external data that is a FIFO or device is never mapped or read
         st = path.stat()
         if offset + length > st.st_size:
             raise TensorError(f"'{path.name}' has {st.st_size} bytes; the data needs bytes {offset} to "
