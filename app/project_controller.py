@@ -220,7 +220,11 @@ class ProjectController(QObject):
             try:
                 project = self.recovery.load()
             except XbarError as e:
-                dialogs.error(self.window, "Cannot recover", str(e))
+                kept = self.recovery.set_aside()
+                where = f"The autosaved file was kept as\n{kept}" if kept else \
+                    f"The autosaved file stays at\n{self.recovery.path}"
+                dialogs.error(self.window, "Cannot recover", f"{e}\n\n{where}")
+                self.status.emit(f"Could not recover the autosaved work; kept as {kept or self.recovery.path}")
                 return False
             path = project.view.get(RECOVERED_PATH)
             self.apply(project, Path(path) if isinstance(path, str) else None, dirty=True)

@@ -6,12 +6,14 @@ means the last session did not end normally.
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
 
 from engine.errors import XbarError
 from engine.formats.project import Project, load_project, save_project
+from engine.formats.textio import remove_stale_temps
 
 from app.settings import data_dir
 
@@ -29,6 +31,7 @@ class RecoveryStore(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(AUTOSAVE_DELAY_MS)
         self.timer.timeout.connect(self.save_now)
+        remove_stale_temps(self.path)  # left by a session killed mid-autosave
 
     def schedule(self) -> None:
         self.timer.start()
@@ -51,6 +54,21 @@ class RecoveryStore(QObject):
 
     def load(self) -> Project:
         return load_project(self.path)
+
+    def set_aside(self) -> Path | None:
+        """Keep a recovery file that cannot be loaded under a time-stamped name (never deleted:
+        it may be the only copy of someone's work), so that autosave does not overwrite it."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name.removesuffix('.json')}.unreadable-{stamp}.json")
+        k = 1
+        while target.exists():
+            k += 1
+            target = target.with_name(f"{self.path.name.removesuffix('.json')}.unreadable-{stamp}-{k}.json")
+        try:
+            self.path.rename(target)
+        except OSError:
+            return None
+        return target
 
     def clear(self) -> None:
         self.timer.stop()

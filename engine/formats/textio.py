@@ -5,6 +5,7 @@ so a caller catches one exception type for anything wrong with a file.
 """
 from __future__ import annotations
 
+import glob
 import os
 import secrets
 from contextlib import contextmanager
@@ -62,6 +63,26 @@ def read_text(path) -> str:
     return text
 
 
+def remove_stale_temps(path) -> int:
+    """Delete the temporary files an interrupted `write_atomic` of `path` left (a kill between
+    write and rename); returns how many. Only names of exactly that form are touched."""
+    path = Path(path)
+    removed = 0
+    try:
+        candidates = list(path.parent.glob(f".{glob.escape(path.name)}.*.tmp"))
+    except OSError:
+        return 0
+    for tmp in candidates:
+        token = tmp.name[len(path.name) + 2:-4]
+        if len(token) == 8 and all(c in "0123456789abcdef" for c in token):
+            try:
+                tmp.unlink()
+                removed += 1
+            except OSError:
+                pass  # not ours to remove, or gone already
+    return removed
+
+
 def write_atomic(path, text: str) -> None:
     """Write `text` (UTF-8) so that `path` holds either the old or the whole new content.
 
@@ -69,6 +90,7 @@ def write_atomic(path, text: str) -> None:
     `path`: a crash midway leaves the old file intact.
     """
     path = Path(path)
+    remove_stale_temps(path)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         mode = path.stat().st_mode & 0o7777 if path.exists() else None
