@@ -48,9 +48,10 @@ class CellInfo:
     row_note: str = ""  # dense view of a compressed plan: where the row goes in the repacked array
 
     # --- text -------------------------------------------------------------------------
-    def label(self, long: bool = False) -> str:
-        """Short text drawn inside a zoomed-in cell, e.g. 'k2 c5 (1,0)'."""
-        return _label_text(self.kind, self.copy, self.channel, self.kernel, self.oc, self.bit, self.weight, long)
+    def label(self, long: bool = False, mode: str | None = None) -> str:
+        """Short text drawn inside a zoomed-in cell, e.g. 'k2 c5 (1,0)'; see `_label_text`."""
+        return _label_text(self.kind, self.copy, self.channel, self.kernel, self.oc, self.bit, self.weight, long,
+                           mode)
 
     def row_text(self) -> str:
         if self.channel is None:
@@ -71,7 +72,7 @@ class CellInfo:
         if self.kind == "unused":
             return "no weight (outside the mapped block)"
         if self.kind == "zero":
-            return "zero cell of the block (kernel offset outside the kernel)"
+            return "zero cell of the block (kernel offset outside the kernel), holds 0"
         if self.kind == "pruned":
             return "pruned: the compression masks this weight (the cell holds 0)"
         if self.kind == "extra":
@@ -90,36 +91,52 @@ class CellInfo:
                 ("Row", self.row_text()), ("Column", self.col_text()), ("Weight", self.weight_text())]
 
     def tooltip(self) -> str:
-        return "\n".join(f"{k}: {v}" for k, v in self.fields())
+        """The hover tooltip: three short lines (row, column, what the cell holds)."""
+        weight = self.weight_text()
+        if self.kind == "weight":
+            weight = "weight " + weight
+        return "\n".join((f"row {self.row} · {self.row_text()}", f"column {self.col} · {self.col_text()}", weight))
 
 
-def _label_text(kind, copy, channel, kernel, oc, bit, weight, long) -> str:
+ZERO_LABEL = ("·0·", "zero (off kernel)")  # short, long: a zero cell of the block, never a weight 0
+
+
+def _label_text(kind, copy, channel, kernel, oc, bit, weight, long, mode=None) -> str:
+    """Text of a zoomed-in cell. A zero cell of the block reads '·0·' / 'zero (off kernel)',
+    a weight 'k2 c5 (1,0)' (long: and its output channel, slice, 'w=0'); coloured by weight
+    value, the value comes first ('w=0' short), so a weight 0 never looks like a zero cell."""
     if kind == "unused":
         return ""
-    if kind in ("zero", "pruned"):
-        return "0" if kind == "zero" else "×"
+    if kind == "zero":
+        return ZERO_LABEL[1 if long else 0]
+    if kind == "pruned":
+        return "×"
     if kind == "extra":
         return f"k{copy} c{channel} +"
     text = f"k{copy} c{channel} ({kernel[0]},{kernel[1]})"
+    if mode == "weight" and weight is not None:
+        return f"w={weight}" + (f"\n{text}" if long else "")
     if long:
-        text += f"\no{oc}" + (f" q{bit}" if bit else "") + (f" w{weight:+d}" if weight is not None else "")
+        text += f"\no{oc}" + (f" q{bit}" if bit else "") + (f" w={weight}" if weight is not None else "")
     return text
 
 
-def format_label(tile: Tile, group: int, r: int, col: int, long: bool = False, weights=None) -> str:
-    """The label of cell (r, col) without building a whole CellInfo (the overlay draws thousands)."""
+def format_label(tile: Tile, group: int, r: int, col: int, long: bool = False, weights=None,
+                 mode: str | None = None) -> str:
+    """The label of cell (r, col) without building a whole CellInfo (the overlay draws thousands);
+    `mode`: the grid's colour mode (by weight value, labels lead with the value)."""
     kind = tile.kind_at(r, col)
     if kind != WEIGHT_CELL:
         p = tile.plan
         return _label_text(KIND_NAMES[kind], int(tile.cols.copy[col]), group * p.group.in_c + int(tile.rows.c[r]),
-                           None, None, None, None, False)
+                           None, None, None, None, long, mode)
     p = tile.plan
     c, o = int(tile.rows.c[r]), int(tile.cols.oc[col])
     kernel = tile.kernel_at(r, col)
     oc = group * p.group.out_c + o
     weight = None if weights is None else int(np.asarray(weights)[oc, c, kernel[0], kernel[1]])
     return _label_text("weight", int(tile.cols.copy[col]), group * p.group.in_c + c, kernel, oc,
-                       int(tile.cols.bit[col]), weight, long)
+                       int(tile.cols.bit[col]), weight, long, mode)
 
 
 def describe_cell(tile: Tile, cyc: Cycle, r: int, col: int, weights: np.ndarray | None = None,

@@ -3,7 +3,8 @@
 One item paints them all, only inside the visible part of the grid and only where they
 are legible: kernel-copy blocks always, channel boundaries once channels are 4 pixels
 apart, output-channel boundaries and cell lines further in, and labels such as
-`k2 c5 (1,0)` once a cell is large enough to hold them.
+`k2 c5 (1,0)` once a cell is large enough to hold them (a zero cell of the block reads
+`·0·` or `zero (off kernel)`, never like a weight whose value is 0: see cells._label_text).
 """
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ class GridOverlay(pg.GraphicsObject):
         self.image: np.ndarray | None = None
         self.dark_text: np.ndarray | None = None  # per palette index: label text black?
         self.weights = None
+        self.mode: str | None = None  # the grid's colour mode: by weight value, labels lead with it
         self._rect = QRectF()
         # Opaque pens, drawn in device pixels: translucent or transformed lines take Qt's slow path.
         self.copy_pen = _pen("#1b1f24", 2.0)
@@ -130,7 +132,7 @@ class GridOverlay(pg.GraphicsObject):
         if not cells:
             return
         for long in (True, False):
-            texts = [format_label(tile, g, r, c, long, self.weights).replace(" (", "\n(").split("\n")
+            texts = [format_label(tile, g, r, c, long, self.weights, self.mode).replace(" (", "\n(").split("\n")
                      for r, c in cells]
             shown = [t for t in texts if t[0]]
             if not shown:

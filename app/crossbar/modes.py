@@ -27,6 +27,29 @@ LEGEND_ROWS = 12  # category rows listed before "… n more"
 
 
 @dataclass(frozen=True)
+class SwatchGrid:
+    """A small 2-D table of swatches: the legend of things laid out by row and column
+    (kernel copies by window, kernel elements by (ky, kx)); at most 12 x 9 (or 24) cells."""
+
+    rows_label: str  # e.g. "window row"
+    cols_label: str
+    row_names: tuple[str, ...]
+    col_names: tuple[str, ...]
+    cells: tuple[tuple[int, ...], ...]  # palette index per (row, column)
+
+
+@dataclass(frozen=True)
+class ColourBar:
+    """An ordered ramp (many channels): palette indices low to high, ticks under it, and the
+    part of the range this tile holds."""
+
+    label: str
+    indices: tuple[int, ...]
+    ticks: tuple[tuple[float, str], ...]  # (position 0..1 along the bar, text)
+    span: tuple[float, float] | None = None  # 0..1: the channels of this tile
+
+
+@dataclass(frozen=True)
 class Legend:
     title: str
     entries: tuple[tuple[int, str], ...]  # (palette index, text)
@@ -35,6 +58,12 @@ class Legend:
     total: int = 0  # category rows the tile has (entries lists the first LEGEND_ROWS of them)
     neutral: int = 2  # the last `neutral` entries are the greys (zero, unused, ...)
     hatched: tuple[str, ...] = ()  # dense view of a compressed plan: what the hatching marks
+    grid: SwatchGrid | None = None  # when set, the view draws it instead of the category rows
+    bar: ColourBar | None = None  # likewise, for an ordered ramp
+
+    def key(self) -> tuple:
+        """What the legend shows (equal keys: no re-layout needed)."""
+        return self.title, self.entries, self.note, self.hatched, self.grid, self.bar
 
 
 def _neutral_table(kind_t: np.ndarray) -> np.ndarray:
@@ -45,6 +74,29 @@ def _neutral_table(kind_t: np.ndarray) -> np.ndarray:
 def _weight_bins(array) -> tuple[int, int, int]:
     lo, hi = weight_range(array.weight_bits)
     return lo, hi, min(pal.N_CLASSES, hi - lo + 1)
+
+
+def copy_classes(plan) -> np.ndarray:
+    """(copies,) category number of each kernel copy k = wy*nw + wx (see palette.grid_classes)."""
+    return pal.grid_classes(plan.nh, plan.nw)[0].reshape(-1)
+
+
+def copy_colours(plan) -> list[str]:
+    """'#rrggbb' of each kernel copy as the copy mode draws it (window outlines on the IFM)."""
+    cls, colours = pal.grid_classes(plan.nh, plan.nw)
+    return ["#%02x%02x%02x" % tuple(int(v) for v in colours[c % pal.N_CLASSES]) for c in cls.reshape(-1)]
+
+
+def element_classes(layer) -> np.ndarray:
+    """(k_h * k_w,) category number of each kernel element ky*k_w + kx."""
+    return pal.grid_classes(layer.k_h, layer.k_w)[0].reshape(-1)
+
+
+def channel_classes(values, n: int) -> np.ndarray:
+    """Category numbers of channel numbers (0..n-1 within the group): one distinct colour each
+    up to 12 channels, else their place on an ordered ramp (read with a colour bar)."""
+    v = np.maximum(np.asarray(values), 0)
+    return v if n <= len(pal.BASE_HUES) else pal.ramp_class(v, n)
 
 
 _KIND_LUT = np.array([pal.UNUSED, pal.ZERO, 0, pal.INDEX["pruned"], pal.INDEX["extra"]], dtype=np.uint8)
@@ -91,20 +143,21 @@ def _image(tile: Tile, mode: str, weights: np.ndarray | None = None, group: int 
     cc = tile.col_copy if csel is None else tile.col_copy[csel]
     if mode in ("copy", "element"):
         if mode == "copy":
-            cat = np.arange(p.copies + 1)[None, :]
+            cat = np.append(copy_classes(p), 0)[None, :]
         else:
             _, kyt, kxt = tile._tables
-            cat = kyt * p.layer.k_w + kxt
+            cat = np.append(element_classes(p.layer), 0)[np.where(kyt >= 0, kyt * p.layer.k_w + kxt, -1)]
         return _gather(tile, np.where(is_w, pal.category_index(cat), neutral_t)[:, cc], rsel, csel)
     if mode in ("oc", "bit"):
         vec = tile.cols.oc if mode == "oc" else tile.cols.bit
-        colour = pal.category_index(np.maximum(vec if csel is None else vec[csel], 0))
+        vec = np.maximum(vec if csel is None else vec[csel], 0)
+        colour = pal.category_index(channel_classes(vec, p.group.out_c) if mode == "oc" else vec)
         return _gather(tile, np.where(is_w[:, cc], colour[None, :], neutral_t[:, cc]).astype(np.uint8), rsel, csel)
     if mode == "ic":
         vec = tile.rows.c if rsel is None else tile.rows.c[rsel]
         out = _gather(tile, neutral_t[:, cc], rsel, csel)
         weight = _gather(tile, is_w[:, cc].astype(np.uint8), rsel, csel, weight_mask=True)
-        out += weight * pal.category_index(np.maximum(vec, 0))[:, None]
+        out += weight * pal.category_index(channel_classes(vec, p.group.in_c))[:, None]
         return out
     if mode == "weight":
         if weights is None:
@@ -173,6 +226,51 @@ def hatch_entries(tile: Tile) -> tuple[str, ...]:
     return out
 
 
+def _swatch_grid(n_rows: int, n_cols: int, rows_label: str, cols_label: str) -> tuple[SwatchGrid, str]:
+    """The 2-D legend of an n_rows x n_cols layout coloured by `palette.grid_classes`: one
+    swatch per distinct colour (12 x 9 at most), and a note when colours repeat."""
+    cls, _ = pal.grid_classes(n_rows, n_cols)
+    if n_rows == 1 or n_cols == 1:  # a line of many, folded like its colours
+        n = n_rows * n_cols
+        if n <= len(pal.BASE_HUES):
+            cells = (tuple(int(pal.category_index(c)) for c in cls.reshape(-1)),)
+            return SwatchGrid("", rows_label, ("",), tuple(str(k) for k in range(n)), cells), ""
+        flat = cls.reshape(-1)
+        nh = min(n, pal.GRID_HUES)
+        nl = min(-(-n // nh), pal.GRID_LEVELS)
+        cells = tuple(tuple(int(pal.category_index(flat[r * nh + c])) for c in range(nh) if r * nh + c < n)
+                      for r in range(nl))
+        note = f"colours repeat every {nh * nl} {rows_label}s" if n > nh * nl else ""
+        return SwatchGrid(rows_label, "+", tuple(str(r * nh) for r in range(nl)),
+                          tuple(f"+{c}" for c in range(nh)), cells), note
+    hr = n_rows if n_rows * n_cols <= len(pal.BASE_HUES) else min(n_rows, pal.GRID_HUES)
+    hc = n_cols if n_rows * n_cols <= len(pal.BASE_HUES) else min(n_cols, pal.GRID_LEVELS)
+    cells = tuple(tuple(int(pal.category_index(cls[r, c])) for c in range(hc)) for r in range(hr))
+    notes = []
+    if n_rows > hr:
+        notes.append(f"every {hr} {rows_label}s")
+    if n_cols > hc:
+        notes.append(f"every {hc} {cols_label}s")
+    note = ("colours repeat " + " and ".join(notes)) if notes else ""
+    return SwatchGrid(rows_label, cols_label, tuple(str(r) for r in range(hr)), tuple(str(c) for c in range(hc)),
+                      cells), note
+
+
+def _channel_bar(label: str, n: int, first: int, chans: np.ndarray) -> ColourBar:
+    """Colour bar of `n` channels named from `first`; `chans` (within the group) this tile holds."""
+    bins = int(pal.ramp_class(n - 1, n)) + 1
+    ticks = [(0.0, f"{first}"), (1.0, f"{first + n - 1}")]
+    if n >= 8:
+        ticks.insert(1, (0.5, f"{first + n // 2}"))
+    span = None
+    if chans.size:
+        span = (float(chans.min()) / n, float(chans.max() + 1) / n)
+    return ColourBar(label, tuple(pal.FIRST_CLASS + i for i in range(bins)), tuple(ticks), span)
+
+
+GRID_MIN = 5  # laid out things (copies, kernel elements) from this many get a 2-D swatch grid
+
+
 def legend(tile: Tile, mode: str, group: int = 0) -> Legend:
     """The legend (and the palette) of `mode` for this tile."""
     neutral = ((pal.ZERO, "zero cell (off the kernel)"), (pal.UNUSED, "unused cell"))
@@ -183,23 +281,51 @@ def legend(tile: Tile, mode: str, group: int = 0) -> Legend:
                  (ZERO_CELL, pal.ZERO, neutral[0][1]))
         neutral = tuple((i, text) for k, i, text in added if k in present) + neutral[1:]
     title = MODES[mode][0]
+    p = tile.plan
     if mode == "weight":
-        lo, hi, n = _weight_bins(tile.plan.array)
+        lo, hi, n = _weight_bins(p.array)
         table = pal.palette(pal.diverging(n))
         values = range(lo, hi + 1) if hi - lo < 8 else sorted({lo, lo // 2, 0, hi // 2, hi})
-        rows = [(weight_colour_index(v, tile.plan.array), f"weight {v:+d}" if v else "weight 0") for v in values]
-        return Legend(title, tuple(rows) + neutral, f"{tile.plan.array.weight_bits}-bit weights, "
+        rows = [(weight_colour_index(v, p.array), f"weight {v:+d}" if v else "weight 0") for v in values]
+        return Legend(title, tuple(rows) + neutral, f"{p.array.weight_bits}-bit weights, "
                       f"{lo} … {hi}", table, len(rows), len(neutral), hatch_entries(tile))
     count, cats = _categories(mode, tile, group)
-    colours = pal.sequential(count) if mode == "bit" else pal.categorical(min(count, pal.N_CLASSES))
+    grid = bar = None
+    note = ""
+    if mode == "copy":
+        colours = pal.grid_classes(p.nh, p.nw)[1]
+        cls = copy_classes(p)
+        cats = [(int(cls[k]), text) for k, text in cats]
+        if count >= GRID_MIN:
+            grid, note = _swatch_grid(p.nh, p.nw, "window row", "window column")
+            if p.nh == 1 or p.nw == 1:
+                grid, note = _swatch_grid(1, count, "copy", "")
+    elif mode == "element":
+        L = p.layer
+        colours = pal.grid_classes(L.k_h, L.k_w)[1]
+        cls = element_classes(L)
+        cats = [(int(cls[k]), text) for k, text in cats]
+        if count >= GRID_MIN:
+            grid, note = _swatch_grid(L.k_h, L.k_w, "ky", "kx")
+            if L.k_h == 1 or L.k_w == 1:
+                grid, note = _swatch_grid(1, count, "element", "")
+    elif mode in ("ic", "oc") and count > len(pal.BASE_HUES):
+        colours = pal.channel_ramp(count)
+        chans = np.array([c for c, _ in cats], dtype=np.int64)
+        cats = [(int(pal.ramp_class(c, count)), text) for c, text in cats]
+        name = "input" if mode == "ic" else "output"
+        bar = _channel_bar(f"{name} channel", count, group * count, chans)
+        if chans.size:
+            note = f"this tile: {name} channels {group * count + int(chans.min())}–{group * count + int(chans.max())}"
+    elif mode == "bit":
+        colours = pal.sequential(count)
+    else:
+        colours = pal.categorical(min(count, pal.N_CLASSES))
     table = pal.palette(colours)
     shown = [(int(pal.category_index(v)), text) for v, text in cats[:LEGEND_ROWS]]
-    note = ""
-    if len(cats) > LEGEND_ROWS:
+    if grid is None and bar is None and len(cats) > LEGEND_ROWS:
         note = f"… and {len(cats) - LEGEND_ROWS:,} more"
-    if count > pal.N_CLASSES:
-        note = (note + "; " if note else "") + f"colours repeat every {pal.N_CLASSES}"
-    return Legend(title, tuple(shown) + neutral, note, table, len(cats), len(neutral), hatch_entries(tile))
+    return Legend(title, tuple(shown) + neutral, note, table, len(cats), len(neutral), hatch_entries(tile), grid, bar)
 
 
 def available_modes(has_weights: bool) -> list[str]:

@@ -8,6 +8,12 @@ Layout of the palette:
   0..31     fixed colours: background, text, neutral cells, strips, IFM/OFM planes;
   32..143   the colour mode's categories (`N_CLASSES` of them, repeating beyond);
   144..255  the same categories dimmed (cells of padding rows / past-the-edge columns).
+
+Categories laid out on a 2-D grid (kernel copies by window row and column, kernel elements
+by ky and kx) use `grid_classes`: up to 12 of them the distinct base hues; more, a hue per
+row and a lightness per column (`hue_lightness`), each visited in an interleaved order
+so that neighbours in either direction always differ clearly, repeating beyond 12 x 9.
+Long channel lists use `channel_ramp`, an ordered ramp shown as a colour bar.
 """
 from __future__ import annotations
 
@@ -98,6 +104,84 @@ def sequential(n: int) -> np.ndarray:
 def diverging(n: int) -> np.ndarray:
     """Weight values: blue (negative) through near-white to red (positive)."""
     return _ramp(["#2166ac", "#92c5de", "#f7f7f7", "#f4a582", "#b2182b"], n)
+
+
+GRID_HUES, GRID_LEVELS = 12, 9  # a 2-D category table: at most 12 hues x 9 lightness levels
+
+
+def _oklch_rgb(light: np.ndarray, chroma: float, hue: np.ndarray) -> np.ndarray:
+    """(..., 3) uint8 sRGB of OKLCh colours (perceptually even steps), clipped to the gamut."""
+    a, b = chroma * np.cos(hue), chroma * np.sin(hue)
+    lms = [light + 0.3963377774 * a + 0.2158037573 * b, light - 0.1055613458 * a - 0.0638541728 * b,
+           light - 0.0894841775 * a - 1.2914855480 * b]
+    l3, m3, s3 = (v ** 3 for v in lms)
+    rgb = np.stack([4.0767416621 * l3 - 3.3077115913 * m3 + 0.2309699292 * s3,
+                    -1.2684380046 * l3 + 2.6097574011 * m3 - 0.3413193965 * s3,
+                    -0.0041960863 * l3 - 0.7034186147 * m3 + 1.7076147010 * s3], axis=-1)
+    rgb = np.clip(rgb, 0.0, 1.0)
+    srgb = np.where(rgb <= 0.0031308, 12.92 * rgb, 1.055 * rgb ** (1 / 2.4) - 0.055)
+    return np.rint(srgb * 255).astype(np.uint8)
+
+
+def interleaved(n: int) -> np.ndarray:
+    """Slot visited by step 0..n-1: 0, ceil(n/2), 1, ceil(n/2)+1, ... Consecutive steps (and
+    the wrap from the last to the first) land about half the range apart, so a lightness or
+    hue sequence read in this order never puts two near-equal shades side by side. Four or
+    fewer slots are far enough apart in plain order."""
+    if n <= 4:
+        return np.arange(n)
+    half = (n + 1) // 2
+    out = np.empty(n, dtype=np.int64)
+    out[0::2] = np.arange(half)
+    out[1::2] = np.arange(half, n)
+    return out
+
+
+def hue_lightness(n_hues: int, n_levels: int) -> np.ndarray:
+    """(n_hues * n_levels, 3) uint8: category h * n_levels + v has hue slot h, lightness slot v
+    (both already in display order: see `grid_classes`). No greys: every colour has chroma."""
+    hues = 0.6 + 2 * np.pi * np.arange(n_hues) / max(1, n_hues)
+    light = np.linspace(0.42, 0.86, n_levels) if n_levels > 1 else np.array([0.64])
+    hh, ll = np.meshgrid(hues, light, indexing="ij")
+    return _oklch_rgb(ll, 0.135, hh).reshape(-1, 3)
+
+
+def grid_classes(n_rows: int, n_cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """Category numbers of the cells of an n_rows x n_cols grid of things (kernel copies by
+    window, kernel elements by (ky, kx)) and the category colours: (n_rows, n_cols) int64,
+    (n, 3) uint8.
+
+    Up to 12 things: one base hue each (numbered row by row). More: hue by row and
+    lightness by column, in `interleaved` order, repeating every 12 rows and 9 columns, so
+    horizontal, vertical and diagonal neighbours never share a colour. A single row (or
+    column) of many things folds: hue by position, lightness by the fold."""
+    n_rows, n_cols = max(1, n_rows), max(1, n_cols)
+    if n_rows * n_cols <= len(BASE_HUES):
+        return np.arange(n_rows * n_cols).reshape(n_rows, n_cols), categorical(n_rows * n_cols)
+    if n_rows == 1 or n_cols == 1:  # a line: neighbours are the previous and the next
+        n = n_rows * n_cols
+        nh = min(n, GRID_HUES)
+        nl = min(-(-n // nh), GRID_LEVELS)
+        k = np.arange(n)
+        h, v = interleaved(nh)[k % nh], interleaved(nl)[(k // nh) % nl]
+        return (h * nl + v).reshape(n_rows, n_cols), hue_lightness(nh, nl)
+    nh, nl = min(n_rows, GRID_HUES), min(n_cols, GRID_LEVELS)
+    h = interleaved(nh)[np.arange(n_rows) % nh]
+    v = interleaved(nl)[np.arange(n_cols) % nl]
+    return h[:, None] * nl + v[None, :], hue_lightness(nh, nl)
+
+
+def channel_ramp(n: int) -> np.ndarray:
+    """(min(n, N_CLASSES), 3) uint8: an ordered many-hue ramp (dark blue, cyan, green, yellow,
+    red) for channel numbers, read with a colour bar."""
+    return _ramp(["#30123b", "#4662d7", "#36aaf9", "#1ae4b6", "#72fe5e", "#c8ef34", "#faba39",
+                  "#f66b19", "#ca2a04", "#7a0403"], max(1, min(n, N_CLASSES)))
+
+
+def ramp_class(values, n: int) -> np.ndarray:
+    """Category number of channel numbers 0..n-1 on `channel_ramp(n)` (binned beyond N_CLASSES)."""
+    bins = max(1, min(n, N_CLASSES))
+    return (np.asarray(values, dtype=np.int64) * bins) // max(1, n)
 
 
 def palette(category_colours: np.ndarray) -> np.ndarray:

@@ -3,8 +3,15 @@
 Holds what the user chose (colour mode, hovered and pinned cell, highlight) and renders
 only what a change needs: a new tile or mode re-colours the grid; a cycle step within a
 tile updates the strips, the IFM windows, the OFM plane and the cell description.
+
+The grid's title names the tile on its second line ("row tile 2/3 · input channels 64–127
+· column tile 1/1 · output channels 0–63"), marked for a moment after the tile changes,
+because two tiles in kernel-copy colours can look alike. Hovering a cell shows what it
+means in a tooltip, updated only when the cell (or the cycle) changes.
 """
 from __future__ import annotations
+
+import time
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -19,14 +26,25 @@ from . import palette as pal
 from .cells import CellInfo
 from .cycles import PlanCycles
 from .grid_widget import GridWidget
+from .modes import copy_colours
 from .plane_view import PlaneView
+
+FLASH_S = 1.2  # the tile line stays marked at least this long after a change (and until the next step)
+FLASH_STYLE = "background-color:#ffe08a"
 
 HIGHLIGHTS = {"none": "No highlight", "weight": "Same weight", "copy": "Same kernel copy",
               "pixel": "Same input pixel"}
 
 
 def _legend_text(legend) -> tuple:
-    return legend.title, legend.entries, legend.note, legend.hatched
+    return legend.key()
+
+
+def _span(values: np.ndarray, offset: int) -> str:
+    if values.size == 0:
+        return "none"
+    lo, hi = offset + int(values.min()), offset + int(values.max())
+    return f"{lo}" if lo == hi else f"{lo}–{hi}"
 
 
 class PlanPanel(QObject):
@@ -50,6 +68,10 @@ class PlanPanel(QObject):
         self._tile_key = None
         self._legend = None
         self._last_info = None
+        self.tile_text = ""  # the title's tile line (plain text), e.g. "row tile 2/3 · input channels 64–127 · …"
+        self._title_head = ""
+        self._where = None  # (region, group, a, b) last shown
+        self._flash: tuple[float, int] | None = None  # (when, cycle) of the last tile change, while marked
         grid.hovered.connect(self._hovered)
         grid.clicked.connect(self._clicked)
 
@@ -64,6 +86,8 @@ class PlanPanel(QObject):
         self._legend = None
         self.grid.set_pin(None)
         self._tile_key = None
+        self._where = self._flash = None
+        self._hide_tooltip()
         if plan is None:
             self.cycles = None
             self.grid.set_highlight([])
@@ -141,6 +165,7 @@ class PlanPanel(QObject):
         # (kernel copies, elements and bit slices are the same in every tile).
         if old is None or _legend_text(old) != _legend_text(legend):
             self.grid.legend.set_legend(legend)
+        self.grid.overlay.mode = self.mode
         self.grid.overlay.set_tile(tile, cyc.group, img, legend.table, self.weights)
         self._tile_key = key
         p = c.plan
@@ -149,16 +174,54 @@ class PlanPanel(QObject):
         shown = ""
         if p.compression is not None:
             shown = " · repacked array" if p.compression.repacked else " · skipped rows in place (hatched)"
-        title = (f"<b>{p.layer.name}</b> · {method_style.label(p.method)} {kind}{shown} · "
-                 f"{p.array.rows}×{p.array.cols} array · {tiles}")
+        self._title_head = (f"<b>{p.layer.name}</b> · {method_style.label(p.method)} {kind}{shown} · "
+                            f"{p.array.rows}×{p.array.cols} array · {tiles}")
+        self.tile_rendered.emit(key)
+
+    # --- the title's tile line ----------------------------------------------------------------
+    def describe_tile(self, cyc) -> str:
+        """'row tile 2/3 · input channels 64–127 · column tile 1/1 · output channels 0–63' (with
+        the region and group first when the plan has several)."""
+        c = self.cycles
+        p, tile = c.part(cyc), c.tile(cyc)
+        g = c.plan.group
+        ics = tile.rows.c[tile.rows.used]
+        ocs = tile.cols.oc[tile.cols.used]
+        head = ""
+        if c.plan.regions:
+            head += f"region {cyc.region + 1}/{len(c.plan.regions)} · "
+        if p.layer.groups > 1:
+            head += f"group {cyc.group + 1}/{p.layer.groups} · "
+        return (f"{head}row tile {cyc.a + 1}/{p.ar} · input channels {_span(ics, cyc.group * g.in_c)} · "
+                f"column tile {cyc.b + 1}/{p.ac} · output channels {_span(ocs, cyc.group * g.out_c)}")
+
+    def _update_title(self, cyc) -> None:
+        """Title = plan line + tile line; the tile line is marked from a tile change until at
+        least FLASH_S later and a step further (no timer: it clears on a later render)."""
+        where = (cyc.region, cyc.group, cyc.a, cyc.b)
+        if where != self._where:
+            if self._where is not None:
+                self._flash = (time.monotonic(), self.t)
+            self._where = where
+            self.tile_text = self.describe_tile(cyc)
+        elif self._flash is not None and self.t != self._flash[1] and time.monotonic() - self._flash[0] >= FLASH_S:
+            self._flash = None
+        style = f" style='{FLASH_STYLE}'" if self._flash is not None else ""
+        title = f"{self._title_head}<br><span{style}>&nbsp;{self.tile_text}&nbsp;</span>"
         if title != self.grid.title.text:
             self.grid.title.setText(title)
-        self.tile_rendered.emit(key)
+
+    @property
+    def tile_marked(self) -> bool:
+        """Whether the title's tile line is marked as just changed."""
+        return self._flash is not None
 
     def _render_cycle(self, cyc) -> None:
         c, t = self.cycles, self.t
+        self._update_title(cyc)
         self.grid.set_cycle_state(c.row_state(t), c.col_state(t))
         info = self.current_info()
+        self._update_tooltip(info if self.pin is None else self.info_at(self.hover))
         ic, oc = c.default_channels(cyc)
         if info is not None:
             ic = info.channel if info.channel is not None else ic
@@ -179,7 +242,7 @@ class PlanPanel(QObject):
         ph, pw = c.pw_size(cyc)
         self.ifm.set_frame(y0, x0, ph, pw)
         self.ifm.follow(y0, x0, ph, pw)
-        colours = pal.category_hex(c.part(cyc).copies)
+        colours = copy_colours(c.part(cyc)) if self.mode == "copy" else pal.category_hex(c.part(cyc).copies)
         self.ifm.set_windows(c.window_boxes(cyc), colours, info.copy if info is not None else None)
         self.ifm.set_marker(info.ifm if info is not None else None)
         L = c.plan.layer
@@ -206,15 +269,29 @@ class PlanPanel(QObject):
         return self.info_at(self.pin if self.pin is not None else self.hover)
 
     def _hovered(self, cell) -> None:
+        """The grid reports a new hovered cell (only when it changes, not per mouse move)."""
         self.hover = cell
-        info = self.info_at(cell)
-        self.tooltip_text = info.tooltip() if info is not None else ""
-        if info is not None:
-            QToolTip.showText(QCursor.pos(), self.tooltip_text, self.grid)
+        if self.pin is None and self.cycles is not None:
+            self._render_cycle(self.cycles.cycle(self.t))  # planes, inspector and tooltip
+        else:
+            self._update_tooltip(self.info_at(cell))
+
+    def _update_tooltip(self, info: CellInfo | None) -> None:
+        """Show the hovered cell's meaning at the cursor; hide it off the array and on unused
+        cells. Unchanged text is not shown again (no flicker while the cursor rests)."""
+        text = info.tooltip() if info is not None and info.kind != "unused" else ""
+        if text == self.tooltip_text:
+            return
+        self.tooltip_text = text
+        if text:
+            QToolTip.showText(QCursor.pos(), text, self.grid)
         else:
             QToolTip.hideText()
-        if self.pin is None and self.cycles is not None:
-            self._render_cycle(self.cycles.cycle(self.t))
+
+    def _hide_tooltip(self) -> None:
+        if self.tooltip_text:
+            self.tooltip_text = ""
+            QToolTip.hideText()
 
     def _clicked(self, cell) -> None:
         self.set_pin(None if cell == self.pin else cell)
