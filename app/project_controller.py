@@ -141,10 +141,15 @@ class ProjectController(QObject):
         """Open a project file. One whose network is in another file (an ONNX model) is read in
         the worker: `loaded` tells when it is open; False means it was not (or not yet) opened."""
         if path is None:
-            path, _ = dialogs.open_file(self.window, "Open project", [PROJECT_FILTER, all_files_filter()])
+            filters = [PROJECT_FILTER, all_files_filter()] + [f.file_filter for f in FORMATS.values()
+                                                              if f.name != "project"]
+            path, _ = dialogs.open_file(self.window, "Open project", filters)
             if not path:
                 return False
         try:
+            if not _is_project(path):  # Open opens every file Import reads (models, layer lists)
+                self.importer.start(path)
+                return False
             found = read_project(path)
         except XbarError as e:  # the open project stays as it was
             dialogs.error(self.window, "Cannot open project", str(e))
