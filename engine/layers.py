@@ -53,12 +53,13 @@ class ConvLayer:
     kind: str = "conv"
 
     def __post_init__(self):
-        name = shown_name(self.name) if isinstance(self.name, str) else repr(self.name)
         if not isinstance(self.name, str) or not self.name.strip():
-            raise LayerError(name or "?", "name", "must be a non-empty text")
+            raise LayerError(repr(self.name) if not isinstance(self.name, str) else "?", "name",
+                             "must be a non-empty text")
         problem = name_problem(self.name)
         if problem:
-            raise LayerError(name, "name", problem)
+            raise LayerError(shown_name(self.name), "name", problem)
+        name = self.name  # safe to show from here on
         if self.kind not in ("conv", "linear"):
             raise LayerError(name, "type", f"must be 'conv' or 'linear', got {self.kind!r}")
         for f, lo, hi in (

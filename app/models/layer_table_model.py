@@ -28,7 +28,8 @@ class LayerTableModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._rows: list[dict] = []
-        self._checked: list[tuple] = []  # per row: (layer, field, message)
+        self._checked: list[tuple] = []  # per row: (layer, field, message), repeated names included
+        self._own: list[tuple] = []  # per row: check_row alone (the costly part), kept across one-cell edits
         self.network_name = "untitled"
         self.description = ""
         self.origin = ""  # where the layers came from, and what an import assumed
@@ -102,8 +103,14 @@ class LayerTableModel(QAbstractTableModel):
             return message
         return None
 
-    def _recheck(self) -> None:
-        self._checked = [check_row(r) for r in self._rows]
+    def _recheck(self, only_row: int | None = None) -> None:
+        """Check the rows again; `only_row`: that row changed alone (one cell edit), the others
+        keep their checks, and only the cheap repeated-name pass runs over every row."""
+        if only_row is not None and len(self._own) == len(self._rows):
+            self._own[only_row] = check_row(self._rows[only_row])
+        else:
+            self._own = [check_row(r) for r in self._rows]
+        self._checked = list(self._own)
         seen: dict[str, int] = {}
         for i, row in enumerate(self._rows):  # the engine's Network rejects repeats; say where
             name = row["name"]
@@ -163,7 +170,7 @@ class LayerTableModel(QAbstractTableModel):
         if new == self._rows[index.row()]:
             return False
         self._rows[index.row()] = new
-        self._recheck()
+        self._recheck(only_row=index.row())
         # Any row's validity can change (duplicate names), and the OFM cell follows.
         self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1))
         return True
@@ -209,7 +216,7 @@ class LayerTableModel(QAbstractTableModel):
 
     def clear(self, name: str = "untitled") -> None:
         self.beginResetModel()
-        self._rows, self._checked = [], []
+        self._rows, self._checked, self._own = [], [], []
         self.network_name, self.description = name, ""
         self.origin, self.origin_details = "", ""
         self.endResetModel()

@@ -99,3 +99,19 @@ def test_raw_rows_survive_with_invalid_cells():
     assert other.set_raw_rows(rows)
     assert other.raw_rows() == rows and other.layers() is None
     assert not other.set_raw_rows([{"name": "x"}])  # malformed: refused whole
+
+
+def test_a_cell_edit_checks_that_row_alone_but_repeated_names_everywhere(monkeypatch):
+    import app.models.layer_table_model as ltm
+
+    m = model_with(*(ConvLayer(f"l{i}", 16, 16, 8, 8, 3, 3) for i in range(2000)))
+    calls = []
+    real = ltm.check_row
+    monkeypatch.setattr(ltm, "check_row", lambda row: calls.append(row["name"]) or real(row))
+    assert edit(m, 5, "out_c", "12")
+    assert calls == ["l5"]  # one layer built, not 2,000
+    assert m.layer(5).out_c == 12 and m.layer(6).in_c == 8
+    assert edit(m, 7, "name", "l3")  # a repeat of an untouched row is still found
+    assert m.layer(7) is None and "already used by row 4" in m.problem()
+    assert edit(m, 7, "name", "l7")
+    assert m.problem() is None and len(m.layers()) == 2000
