@@ -11,6 +11,9 @@ from app.models.result_rows import COLUMN_INDEX, COMPRESSION_COLUMNS, to_delimit
 from app.models.results_model import ROW_ROLE, ResultsModel, TotalsLastProxy
 
 
+SIZE_SAMPLE = 200  # rows whose text decides column widths (numbers have the same width anyway)
+
+
 class ResultsTable(QWidget):
     row_selected = Signal(int, str)  # layer index, method
     export_requested = Signal()
@@ -34,6 +37,8 @@ class ResultsTable(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(text_size.row_height(self))
         # Sized once per result (resizeColumnsToContents), not on every repaint: far cheaper.
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+        # Widths from the rows in view plus a sample, not from every row: 0.65 s -> ms at 15,000 rows.
+        self.table.horizontalHeader().setResizeContentsPrecision(SIZE_SAMPLE)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
         copy = QAction("Copy", self)
