@@ -265,7 +265,8 @@ def _channel_bar(label: str, n: int, first: int, chans: np.ndarray) -> ColourBar
     span = None
     if chans.size:
         span = (float(chans.min()) / n, float(chans.max() + 1) / n)
-    return ColourBar(label, tuple(pal.FIRST_CLASS + i for i in range(bins)), tuple(ticks), span)
+    return ColourBar(f"{label} number (this tile outlined)", tuple(pal.FIRST_CLASS + i for i in range(bins)),
+                     tuple(ticks), span)
 
 
 GRID_MIN = 5  # laid out things (copies, kernel elements) from this many get a 2-D swatch grid
