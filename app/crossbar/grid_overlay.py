@@ -55,7 +55,15 @@ class GridOverlay(pg.GraphicsObject):
         self.channel_pen = _pen("#4d535c", 1.0)
         self.oc_pen = _pen("#7d848e", 1.0)
         self.cell_pen = _pen("#eef0f3", 1.0)
+        self.mark_pen = _pen("#f0a30a", 5.0)  # the block just after a tile change (see set_marked)
+        self.marked = False
         self.setZValue(5)
+
+    def set_marked(self, marked: bool) -> None:
+        """Frame the mapped block for a moment after a tile change (two tiles can look alike)."""
+        if marked != self.marked:
+            self.marked = marked
+            self.update()
 
     def set_tile(self, tile: Tile | None, group: int, image: np.ndarray | None, table: np.ndarray | None,
                  weights=None) -> None:
@@ -111,6 +119,9 @@ class GridOverlay(pg.GraphicsObject):
                 if run.stop >= c0 and run.start <= c1:
                     p.drawRect(QRectF(run.start - 0.5, top - 0.5, run.stop - run.start, bottom - top))
         elif cp_runs:
+            p.drawRect(QRectF(cp_runs[0].start - 0.5, top - 0.5, cp_runs[-1].stop - cp_runs[0].start, bottom - top))
+        if self.marked and cp_runs:
+            p.setPen(self.mark_pen)
             p.drawRect(QRectF(cp_runs[0].start - 0.5, top - 0.5, cp_runs[-1].stop - cp_runs[0].start, bottom - top))
         if sx >= LABEL_MIN_PX[0] and sy >= LABEL_MIN_PX[1] and (r1 - r0) * (c1 - c0) <= MAX_LABELS:
             self._labels(p, r0, r1, c0, c1, sx, sy)

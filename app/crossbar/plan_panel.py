@@ -6,7 +6,7 @@ tile updates the strips, the IFM windows, the OFM plane and the cell description
 
 The grid's title names the tile on its second line ("row tile 2/3 · input channels 64–127
 · column tile 1/1 · output channels 0–63"), marked for a moment after the tile changes,
-because two tiles in kernel-copy colours can look alike. Hovering a cell shows what it
+because two tiles in kernel-copy colours can look alike; the block is framed meanwhile. Hovering a cell shows what it
 means in a tooltip, updated only when the cell (or the cycle) changes.
 """
 from __future__ import annotations
@@ -206,6 +206,7 @@ class PlanPanel(QObject):
             self.tile_text = self.describe_tile(cyc)
         elif self._flash is not None and self.t != self._flash[1] and time.monotonic() - self._flash[0] >= FLASH_S:
             self._flash = None
+        self.grid.overlay.set_marked(self._flash is not None)
         style = f" style='{FLASH_STYLE}'" if self._flash is not None else ""
         title = f"{self._title_head}<br><span{style}>&nbsp;{self.tile_text}&nbsp;</span>"
         if title != self.grid.title.text:

@@ -106,12 +106,14 @@ def test_a_tile_change_changes_the_title_and_marks_it(qtbot, view, monkeypatch):
     assert view.playback.t == 9 and panel.t == 9
     assert panel.tile_text == "row tile 2/2 · input channels 2 · column tile 1/1 · output channels 0–3"
     assert panel.tile_marked and plan_panel_module.FLASH_STYLE in view.grid.title.text
+    assert view.grid.overlay.marked  # the block is framed too
     assert view.grid.title.text != title
     # The mark stays through renders until FLASH_S has passed and the cycle moved on.
     view.set_cycle(10)
     monkeypatch.setattr(plan_panel_module, "FLASH_S", 0.0)
     view.set_cycle(11)
     assert not panel.tile_marked and plan_panel_module.FLASH_STYLE not in view.grid.title.text
+    assert not view.grid.overlay.marked
     assert panel.tile_text in view.grid.title.text.replace("&nbsp;", "")
 
 
