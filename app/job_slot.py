@@ -2,7 +2,8 @@
 
 Starting a new request cancels the one in flight. A result is delivered only if it comes
 from the newest job and echoes the newest request: anything else answers inputs the user
-has since changed, and is dropped.
+has since changed, and is dropped. A cancel frees the slot at once; the job's late answer
+is dropped too.
 """
 from __future__ import annotations
 
@@ -46,13 +47,24 @@ class JobSlot(QObject):
         return self.job
 
     def cancel(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
+        """The user's cancel takes effect now: the slot is free at once and `cancelled` is
+        emitted, even for work that cannot stop midway (a text parse); whatever the job still
+        returns later is dropped."""
+        if self._detach():
+            self.cancelled.emit()
 
     def invalidate(self) -> None:
         """Inputs changed: whatever is in flight now answers an old question."""
         self.request = None
-        self.cancel()
+        self._detach()
+
+    def _detach(self) -> bool:
+        if self.job is None:
+            return False
+        self.job.cancel()  # cooperative work stops at its next check
+        self.job = None
+        self.busy_changed.emit(False)
+        return True
 
     def _current(self, job_id: int) -> bool:
         return self.job is not None and job_id == self.job.id
