@@ -147,7 +147,8 @@ class PlanPanel(QObject):
             return
         self.t = t
         cyc = self.cycles.cycle(t)
-        key = (cyc.region, cyc.group if self.mode == "weight" else 0, cyc.a, cyc.b, self.mode)
+        # Channel legends name channels globally: a new group is a new legend there.
+        key = (cyc.region, cyc.group if self.mode in ("weight", "ic", "oc") else 0, cyc.a, cyc.b, self.mode)
         if key != self._tile_key:
             self._render_tile(cyc, key)
         self._render_cycle(cyc)
