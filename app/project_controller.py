@@ -52,6 +52,8 @@ class ProjectController(QObject):
         self.importer.imported.connect(self.load_network)
         self.importer.project_read.connect(self._opened)
         self.importer.status.connect(self.status)
+        self.importer.finished.connect(self._import_finished)
+        self._recovering = None  # while the autosave is read in the background: what to open if it fails
         workspace.edited.connect(self._on_edit)
         workspace.options_edited.connect(self._on_edit)
 
@@ -160,6 +162,10 @@ class ProjectController(QObject):
         return self._opened(found, path)
 
     def _opened(self, project: Project, path: str) -> bool:
+        if self._recovering is not None:  # the autosave, read in the background at start-up
+            self._recovering = None
+            self._apply_recovered(project)
+            return True
         if not self.maybe_discard():
             return False
         self.apply(project, Path(path))
@@ -214,29 +220,55 @@ class ProjectController(QObject):
         return True
 
     # --- recovery --------------------------------------------------------------------
-    def offer_recovery(self) -> bool:
-        """At start-up: a recovery file means the last session crashed. Offer it back."""
+    def offer_recovery(self, fallback=None) -> bool:
+        """At start-up: a recovery file means the last session crashed. Offer it back.
+
+        True: recovered, or being recovered (a project that refers to a model is read in the
+        worker, with progress and Esc; should that fail, the file is set aside and `fallback()`
+        opens what would have opened instead). False: nothing recovered; open something else."""
         if not self.recovery.exists():
             return False
         from datetime import datetime
         when = datetime.fromtimestamp(self.recovery.path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
         restore = dialogs.ask_restore(self.window, str(self.recovery.path), when)
-        if restore:
-            try:
-                project = self.recovery.load()
-            except XbarError as e:
-                kept = self.recovery.set_aside()
-                where = f"The autosaved file was kept as\n{kept}" if kept else \
-                    f"The autosaved file stays at\n{self.recovery.path}"
-                dialogs.error(self.window, "Cannot recover", f"{e}\n\n{where}")
-                self.status.emit(f"Could not recover the autosaved work; kept as {kept or self.recovery.path}")
-                return False
-            path = project.view.get(RECOVERED_PATH)
-            self.apply(project, Path(path) if isinstance(path, str) else None, dirty=True)
-            self.status.emit("Recovered the autosaved work: save it to keep it")
+        if not restore:
+            self.recovery.clear()
+            return False
+        try:
+            found = read_project(self.recovery.path)
+        except XbarError as e:
+            self._set_aside(str(e))
+            return False
+        if isinstance(found, Path):  # its network is a model file: off the GUI thread
+            self._recovering = fallback or (lambda: None)
+            self.importer.start(str(self.recovery.path), PROJECT)
             return True
-        self.recovery.clear()
-        return False
+        self._apply_recovered(found)
+        return True
+
+    def _apply_recovered(self, project: Project) -> None:
+        path = project.view.get(RECOVERED_PATH)
+        self.apply(project, Path(path) if isinstance(path, str) else None, dirty=True)
+        self.status.emit("Recovered the autosaved work: save it to keep it")
+
+    def _set_aside(self, error: str | None) -> Path:
+        """Keep an autosave that could not be loaded (never delete someone's work), and say where."""
+        kept = self.recovery.set_aside()
+        where = f"The autosaved file was kept as\n{kept}" if kept else \
+            f"The autosaved file stays at\n{self.recovery.path}"
+        if error is not None:
+            dialogs.error(self.window, "Cannot recover", f"{error}\n\n{where}")
+        else:
+            dialogs.info(self.window, "Autosaved work not recovered", where)
+        self.status.emit(f"Could not recover the autosaved work; kept as {kept or self.recovery.path}")
+        return kept or self.recovery.path
+
+    def _import_finished(self, ok: bool) -> None:
+        fallback, self._recovering = self._recovering, None
+        if fallback is not None and not ok:  # the background recovery failed or was cancelled
+            kept = self._set_aside(None)  # the importer has shown why; before the fallback clears the file
+            fallback()
+            self.status.emit(f"Could not recover the autosaved work; kept as {kept}")
 
     def close_ok(self) -> bool:
         """On quit: ask about unsaved work, then remove the recovery file (a normal exit)."""

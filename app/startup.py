@@ -85,9 +85,12 @@ def open_window(net: Network | None, array: tuple[int, int] | None, size: tuple[
     if not restored or default_layout.crossbar_share(window) < default_layout.MIN_SHARE:
         window.apply_default_sizes()  # first start, --size, or a saved layout that squeezed the crossbar
     # Work autosaved before a crash comes first, even when a network was named on the command line.
-    recovered = False if ephemeral else window.project.offer_recovery()
-    if not recovered:
+    def open_asked() -> None:
         window.project.load_network(net or _default_network(), net.name if net else "example")
+
+    recovered = False if ephemeral else window.project.offer_recovery(fallback=open_asked)
+    if not recovered:
+        open_asked()
     if array is not None:
         spec = window.array_editor.spec() or ArraySpec()
         window.array_editor.set_spec(ArraySpec(array[0], array[1], spec.cell_bits, spec.weight_bits))

@@ -321,7 +321,10 @@ def test_recovery_of_an_imported_model_keeps_its_weights(qtbot, open_app_window,
     dialog_script.restore_answer = True
     again = open_window(None, None, (1200, 800))
     try:
+        assert again.project.importer.slot.busy  # the model is read in the worker, not on the GUI thread
+        qtbot.waitUntil(lambda: not again.project.importer.slot.busy, timeout=10000)
         assert again.layer_model.layers() == w.layer_model.layers()
+        assert again.isWindowModified() and "Recovered" in again.statusBar().currentMessage()
         assert again.crossbar_weights is not None and again.energy_editor.model() == EnergyModel(adc_pj=3.0)
     finally:
         again.project.mark_clean()
