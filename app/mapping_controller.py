@@ -35,6 +35,19 @@ def job_size(layers: tuple[ConvLayer, ...], methods: tuple[str, ...]) -> int:
     return search + len(layers) * len(methods)
 
 
+def map_and_count(request: MapRequest, progress=None, should_stop=None) -> MapResult:
+    """map_network, plus every plan's conversions counted on the worker: the results table
+    and the charts read them on the GUI thread (seconds for thousands of layers otherwise)."""
+    from engine.errors import check_cancel
+
+    result = map_network(request, progress, should_stop)
+    for plans in result.plans:
+        check_cancel(should_stop)
+        for plan in plans.values():
+            plan.conversions()
+    return result
+
+
 class MappingController(QObject):
     result_ready = Signal(object)  # MapResult for the current inputs
     stale_changed = Signal(bool)  # the shown result no longer matches the inputs
@@ -43,7 +56,7 @@ class MappingController(QObject):
 
     def __init__(self, runner: JobRunner, parent=None):
         super().__init__(parent)
-        self.slot = JobSlot(runner, map_network, self)
+        self.slot = JobSlot(runner, map_and_count, self)
         self.slot.result.connect(self._on_result)
         self.slot.failed.connect(lambda m: self.status.emit(f"Mapping failed: {m}"))
         self.slot.cancelled.connect(lambda: self.status.emit("Mapping cancelled"))

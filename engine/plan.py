@@ -14,6 +14,7 @@ repacked row tiles and the utilizations count the cells the compressed layer rea
 """
 from __future__ import annotations
 
+from functools import cached_property
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -108,7 +109,7 @@ class Plan:
     def n_pw_w(self) -> int:
         return ceil_div(self.layer.out_w, self.nw)
 
-    @property
+    @cached_property  # a frozen plan: computed once, read often (tables, charts)
     def n_pw(self) -> int:
         if self.regions:
             return sum(p.n_pw for p in self.parts)
@@ -118,13 +119,13 @@ class Plan:
     def copies(self) -> int:
         return self.nh * self.nw
 
-    @property
+    @cached_property  # a frozen plan: computed once, read often (tables, charts)
     def cycles_per_group(self) -> int:
         if self.regions:
             return sum(p.cycles_per_group for p in self.parts)
         return self.n_pw * self.ar * self.ac
 
-    @property
+    @cached_property  # a frozen plan: computed once, read often (tables, charts)
     def cycles(self) -> int:
         return self.cycles_per_group * self.layer.groups
 
@@ -157,7 +158,7 @@ class Plan:
             useful = self.compression.useful_macs(self) * a.cells_per_weight
         return useful / (a.rows * a.cols * self.cycles_per_group)
 
-    @property
+    @cached_property  # a frozen plan: computed once, read often (tables, charts)
     def lower_bound(self) -> int:
         if self.compression is not None:  # the bound of the compressed layer (fewer products)
             return self.compression.lower_bound(self)
@@ -175,10 +176,15 @@ class Plan:
         return self.pix_h * self.pix_w * self.group.in_c
 
     def conversions(self):
-        """ADC/DAC conversions and MACs of the whole schedule (engine.energy)."""
-        from .energy import conversions
+        """ADC/DAC conversions and MACs of the whole schedule (engine.energy), counted once per
+        plan: a results table asks for them again on every energy change."""
+        cached = self.__dict__.get("_conversions")
+        if cached is None:
+            from .energy import conversions
 
-        return conversions(self)
+            cached = conversions(self)
+            object.__setattr__(self, "_conversions", cached)  # not a field: equality and hash ignore it
+        return cached
 
     def to_dict(self, energy=None) -> dict:
         """The figures the CLI's JSON reports for one method; `energy` an EnergyModel."""
