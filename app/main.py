@@ -21,6 +21,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--array", metavar="RxC", help="array size, e.g. 512x512 or 256")
     p.add_argument("--screenshot", metavar="FILE.png",
                    help="start offscreen, map, save a picture of the window, exit")
+    p.add_argument("--report", metavar="FILE.html",
+                   help="map offscreen, write a self-contained HTML report (setup, totals, charts, "
+                   "results, each layer's crossbar; --method picks the plan shown), print its path, exit")
     p.add_argument("--size", metavar="WxH", help="window size, e.g. 1600x1000")
     p.add_argument("--methods", metavar="M1,M2", help="methods to map, e.g. vw-sdk,xbar-opt (default: "
                    "the ones ticked last time, or im2col,sdk,vw-sdk)")
@@ -87,16 +90,44 @@ def _crossbar_state(args) -> dict | None:
     return state
 
 
+def _report_request(args) -> str | None:
+    """--report's checks, before anything is loaded: what it cannot be combined with, in words."""
+    if not args.report:
+        return None
+    if args.screenshot or args.self_test:
+        other = "--screenshot" if args.screenshot else "--self-test"
+        raise XbarError(f"--report and {other} cannot be used together: one writes an HTML report, "
+                        "the other a picture of the window or a self-test; run them one at a time")
+    if not args.network:
+        raise XbarError("--report needs --network NAME_OR_FILE (a preset name or a layer-list / project file)")
+    extra = [f for f, v in (("--layer", args.layer), ("--cycle", args.cycle), ("--color-mode", args.color_mode),
+                            ("--zoom", args.zoom), ("--compressed-view", args.compressed_view)) if v is not None]
+    if extra:
+        raise XbarError(f"{', '.join(extra)} go with --screenshot; a report shows every layer at cycle 0 "
+                        "(--method picks whose plan)")
+    if args.method:
+        from engine.methods import get
+
+        get(args.method)  # an unknown method fails here, in words
+    return args.report
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
-    if args.screenshot or args.self_test:
+    if args.screenshot or args.self_test or args.report:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before the QApplication exists
     try:
+        report = _report_request(args)
         net, array, size, methods = _load_inputs(args)
-        crossbar = _crossbar_state(args)
+        crossbar = None if report else _crossbar_state(args)
     except XbarError as e:
         print(f"xbarscope: {e}", file=sys.stderr)
         return 2
+
+    if report:
+        from app.report.cli import run as write_report
+
+        return write_report(report, net, array, methods, args.method)
 
     if args.self_test:
         from app.self_test import run
