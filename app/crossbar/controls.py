@@ -1,7 +1,7 @@
 """Playback controls: transport buttons, cycle slider and box, speed, loop order, status line."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QSizePolicy, QSlider,
                                QStyle, QToolButton, QVBoxLayout, QWidget)
 
@@ -71,6 +71,7 @@ class PlaybackControls(QWidget):
         self.slider.setMinimumWidth(40)
         second.addWidget(self.order)
 
+        self._second = second
         self.status = QLabel("No plan")
         self.status.setObjectName("playbackStatus")
         self.status.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)  # new text: no re-layout
@@ -80,11 +81,38 @@ class PlaybackControls(QWidget):
         lay.addLayout(row)
         second.addWidget(self.status, 1)
         lay.addLayout(second)
+        self._lay = lay
+        self.refresh_fonts()
 
         playback.cycle_changed.connect(self._show_cycle)
         playback.total_changed.connect(self._show_total)
         playback.playing_changed.connect(self._show_playing)
         self._show_total(playback.total)
+
+    # --- text size ------------------------------------------------------------------------------
+    def refresh_fonts(self) -> None:
+        """Icons as tall as the text: the style's 16 px icons look lost beside 18 pt text."""
+        side = max(16, round(self.fontMetrics().height() * 1.1))
+        for b in self.buttons.values():
+            b.setIconSize(QSize(side, side))
+
+    def changeEvent(self, ev) -> None:
+        super().changeEvent(ev)
+        if ev.type() == QEvent.FontChange:
+            self.refresh_fonts()
+
+    def set_status_own_line(self, own: bool) -> None:
+        """Presentation mode: the status line gets a row of its own (large text would cut it)."""
+        if own == (self._second.indexOf(self.status) < 0):
+            return
+        if own:
+            self._second.removeWidget(self.status)
+            self._second.addStretch(1)  # the boxes keep their size
+            self._lay.addWidget(self.status)
+        else:
+            self._lay.removeWidget(self.status)
+            self._second.takeAt(self._second.count() - 1)  # the stretch
+            self._second.addWidget(self.status, 1)
 
     # --- from the controller -------------------------------------------------------------------
     def _show_total(self, total: int) -> None:

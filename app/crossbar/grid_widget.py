@@ -5,7 +5,13 @@ Layout (a pyqtgraph GraphicsLayout, so PNG/SVG exports include every part):
     title
                        column strip  (which columns feed an OFM pixel this cycle)
                        column ruler
-    row strip  ruler   grid          legend
+    row strip  ruler   grid          legend   (spare width)
+    (spare height)
+
+The grid's box is sized to the array's aspect within the space it has (`_place`), and
+the fit shows exactly the array (-0.5 … N-0.5, no padding): the rulers and strips are as
+long as the array and their ticks stay within 0 … N. Space the aspect leaves over goes
+to the right of the legend and below the grid, never inside the rulers.
 
 Cells are centred on integer coordinates, y grows downwards, one image pixel per cell
 (MatrixDisplay style). The tile image changes only on a tile or colour-mode change; a
@@ -17,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QPainterPath, QPen
 
 from . import palette as pal
 from .cells import cell_at
@@ -26,6 +32,8 @@ from .hatch import HatchItem, mask_runs
 from .legend_item import LegendItem
 
 STRIP_PX = 12
+MIN_BOX_PX = 24  # the grid's box never shrinks below this on its short side
+LIMIT_SLACK = 0.02  # panning and zooming out may go this far (share of the array) past its edges
 COMPACT_WIDTH = 900  # narrower than this, the legend drops its strip rows and shrinks its text
 BAND_ALPHA = 95  # darkening of padding rows / past-edge columns
 
@@ -97,6 +105,38 @@ class BandItem(pg.GraphicsObject):
             p.fillRect(QRectF(a - 0.5, -0.5, b - a, self.rows), self.brush)
 
 
+class _Spare(pg.GraphicsWidget):
+    """Empty, stretchable: takes the space the grid's box does not need."""
+
+    def __init__(self):
+        super().__init__()
+        self.setSizePolicy(pg.QtWidgets.QSizePolicy.Expanding, pg.QtWidgets.QSizePolicy.Expanding)
+        self.setMinimumSize(0, 0)
+        self.setPreferredSize(0, 0)
+
+
+def box_size(avail_w: float, avail_h: float, rows: int, cols: int) -> tuple[int, int]:
+    """Pixel size of the grid's box: the array's aspect, as large as (avail_w, avail_h) allows."""
+    if rows <= 0 or cols <= 0:
+        return 0, 0
+    scale = max(0.0, min(avail_w / cols, avail_h / rows))
+    w, h = cols * scale, rows * scale
+    if min(w, h) < MIN_BOX_PX:  # a very narrow array: keep it visible, and let it be as long as it fits
+        w, h = max(w, MIN_BOX_PX), max(h, MIN_BOX_PX)
+        w, h = min(w, max(MIN_BOX_PX, avail_w)), min(h, max(MIN_BOX_PX, avail_h))
+    return int(w), int(h)
+
+
+def view_limits(rows: int, cols: int, box_w: float, box_h: float) -> dict:
+    """ViewBox limits: the array (its whole fit, widened to the box's aspect) plus a little."""
+    a = box_w / box_h if box_w > 0 and box_h > 0 else cols / rows
+    span_x, span_y = max(cols, rows * a), max(rows, cols / a)
+    sx, sy = span_x * (1 + 2 * LIMIT_SLACK), span_y * (1 + 2 * LIMIT_SLACK)
+    cx, cy = cols / 2 - 0.5, rows / 2 - 0.5
+    return dict(xMin=cx - sx / 2, xMax=cx + sx / 2, yMin=cy - sy / 2, yMax=cy + sy / 2,
+                maxXRange=sx, maxYRange=sy)
+
+
 class GridWidget(pg.GraphicsLayoutWidget):
     hovered = Signal(object)  # (row, col) or None
     clicked = Signal(object)  # (row, col) or None (a click outside the array)
@@ -110,8 +150,8 @@ class GridWidget(pg.GraphicsLayoutWidget):
         ci = self.ci
         ci.setContentsMargins(4, 4, 4, 4)
         ci.layout.setSpacing(0)
-        self.title = ci.addLabel("", row=0, col=0, colspan=4, justify="left", color="#1b1f24")
-        self.vb = pg.ViewBox(invertY=True, lockAspect=True, enableMenu=False, defaultPadding=0.01)
+        self.title = ci.addLabel("", row=0, col=0, colspan=5, justify="left", color="#1b1f24")
+        self.vb = pg.ViewBox(invertY=True, lockAspect=True, enableMenu=False, defaultPadding=0)
         self.row_strip_vb = self._strip_box(horizontal=False)
         self.col_strip_vb = self._strip_box(horizontal=True)
         self.left_axis = pg.AxisItem("left", linkView=self.vb, text="row")
@@ -119,15 +159,25 @@ class GridWidget(pg.GraphicsLayoutWidget):
         for axis in (self.left_axis, self.top_axis):
             axis.setTextPen("#3a414b")
             axis.setPen("#8a929c")
+            axis.setStyle(hideOverlappingLabels=25)  # refresh_fonts sets it for the font in use
         ci.addItem(self.col_strip_vb, row=1, col=2)
         ci.addItem(self.top_axis, row=2, col=2)
         ci.addItem(self.row_strip_vb, row=3, col=0)
         ci.addItem(self.left_axis, row=3, col=1)
         ci.addItem(self.vb, row=3, col=2)
         self.legend = LegendItem()
-        ci.addItem(self.legend, row=1, col=3, rowspan=3)
-        ci.layout.setColumnStretchFactor(2, 1)
-        ci.layout.setRowStretchFactor(3, 1)
+        ci.addItem(self.legend, row=1, col=3, rowspan=4)  # may reach below the grid
+        # What the array's aspect leaves over (an empty row or column takes no space in a
+        # QGraphicsGridLayout, hence items).
+        self.spare_right, self.spare_below = _Spare(), _Spare()
+        ci.addItem(self.spare_right, row=1, col=4, rowspan=4)
+        ci.addItem(self.spare_below, row=4, col=0, colspan=3)
+        ci.layout.setColumnStretchFactor(4, 1)
+        ci.layout.setRowStretchFactor(4, 1)
+        self._box = (0, 0)
+        self._placing = False
+        for item in (self.legend, self.title, self.left_axis, self.top_axis):
+            item.geometryChanged.connect(self._place)
         self.row_strip_vb.setYLink(self.vb)
         self.col_strip_vb.setXLink(self.vb)
 
@@ -172,6 +222,8 @@ class GridWidget(pg.GraphicsLayoutWidget):
         self.row_strip.setRect(QRectF(0, -0.5, 1, rows))
         self.col_strip.setRect(QRectF(-0.5, 0, cols, 1))
         if changed:
+            self._box = (0, 0)
+            self._place()
             self.fit()
 
     def set_image(self, img: np.ndarray, table: np.ndarray) -> None:
@@ -216,19 +268,56 @@ class GridWidget(pg.GraphicsLayoutWidget):
         self.highlight.set_rects(rects)
 
     def refresh_fonts(self) -> None:
-        """Follow the application's text size (View > Larger Text, presentation mode)."""
+        """Follow the application's text size (View > Larger Text, presentation mode):
+        pyqtgraph's items keep the font they were made with, so each is set here."""
         font = pg.QtWidgets.QApplication.font()
-        for axis in (self.left_axis, self.top_axis):
-            axis.setStyle(tickFont=font)
+        points = f"{font.pointSizeF():.1f}pt"
+        for axis, name in ((self.left_axis, "row"), (self.top_axis, "column")):
+            axis.textWidth, axis.textHeight = 30, 18  # forget the space the old font needed
+            # Let the end labels ('0', '4000') reach past the ruler's ends instead of vanishing.
+            axis.setStyle(tickFont=QFont(font), hideOverlappingLabels=int(font.pointSizeF() * 2.5))
+            axis.setLabel(name, **{"font-size": points, "color": "#3a414b"})
+            axis._adjustSize()
         self.legend.set_legend(self.legend.legend)
-        self.title.setText(self.title.text, size=f"{font.pointSizeF():.0f}pt")
+        self.title.setText(self.title.text, size=points)
+        self._place()
 
     # --- view ---------------------------------------------------------------------------
+    def _place(self, *_) -> None:
+        """Size the grid's box to the array's aspect in the space the other parts leave."""
+        if self._placing or not (self.rows and self.cols):
+            return
+        self._placing = True
+        try:
+            left, top, right, bottom = self.ci.layout.getContentsMargins()
+            # The widget's own size, not the layout's: a box fixed for a larger size sets the
+            # layout's minimum, and the layout would then never shrink to tell us.
+            geo = self.viewport().rect()
+            legend_w = max(self.legend.preferredWidth(), self.legend.minimumWidth())
+            avail_w = geo.width() - left - right - STRIP_PX - self.left_axis.minimumWidth() - legend_w
+            title_h = max(self.title.effectiveSizeHint(Qt.PreferredSize).height(), self.title.geometry().height())
+            avail_h = geo.height() - top - bottom - title_h - STRIP_PX - self.top_axis.minimumHeight()
+            w, h = box_size(avail_w, avail_h, self.rows, self.cols)
+            if (w, h) != self._box and w > 0 and h > 0:
+                self._box = (w, h)
+                self.vb.setFixedWidth(w)
+                self.vb.setFixedHeight(h)
+                # The rulers and strips beside it may not grow past it: their row and column
+                # are then exactly the box's, so ticks and strips stay registered with the cells.
+                for item in (self.top_axis, self.col_strip_vb):
+                    item.setMaximumWidth(w)
+                for item in (self.left_axis, self.row_strip_vb):
+                    item.setMaximumHeight(h)
+                self.vb.setLimits(**view_limits(self.rows, self.cols, w, h))
+        finally:
+            self._placing = False
+
     def fit(self) -> None:
-        """Show the whole array, and keep it whole as the widget resizes, until a pan or zoom."""
+        """Show exactly the whole array (no padding); it stays whole as the widget resizes,
+        since the box keeps the array's aspect, until a pan or zoom."""
         if self.rows and self.cols:
-            self.vb.setRange(QRectF(-0.5, -0.5, self.cols, self.rows), padding=0.01)
-            self.vb.enableAutoRange()
+            self.vb.disableAutoRange()
+            self.vb.setRange(QRectF(-0.5, -0.5, self.cols, self.rows), padding=0)
 
     def zoom_to(self, row: int, col: int, size: int) -> None:
         """Show `size` x `size` cells whose top-left cell is (row, col)."""
@@ -268,6 +357,8 @@ class GridWidget(pg.GraphicsLayoutWidget):
         if ev is not None and hasattr(self, "legend"):  # pyqtgraph calls it with None while building
             self.legend.set_compact(ev.size().width() < COMPACT_WIDTH)
         super().resizeEvent(ev)
+        if hasattr(self, "legend"):
+            self._place()
 
     def changeEvent(self, ev) -> None:
         super().changeEvent(ev)

@@ -26,9 +26,25 @@ def _rect_item(colour: str, width: float, z: float, dash: bool = False):
     return item
 
 
-def _close(a: QRectF, b: QRectF) -> bool:
-    return all(abs(u - v) < 1e-6 * max(1.0, abs(v)) for u, v in
-               ((a.x(), b.x()), (a.y(), b.y()), (a.width(), b.width()), (a.height(), b.height())))
+def fill_rect(want: QRectF, plane: QRectF, aspect: float) -> QRectF:
+    """`want` widened to `aspect` (width / height), then moved to lie on `plane` in each
+    direction the plane is large enough for: the extra room shows more of the plane."""
+    w, h = want.width(), want.height()
+    if w <= 0 or h <= 0 or aspect <= 0:
+        return QRectF(want)
+    if w / h < aspect:
+        w = h * aspect
+    else:
+        h = w / aspect
+    cx, cy = want.center().x(), want.center().y()
+
+    def place(c, size, lo, span):
+        start = c - size / 2
+        if size >= span:
+            return lo + span / 2 - size / 2  # larger than the plane: centred on it
+        return min(max(start, lo), lo + span - size)
+
+    return QRectF(place(cx, w, plane.x(), plane.width()), place(cy, h, plane.y(), plane.height()), w, h)
 
 
 class PlaneView(QWidget):
@@ -59,7 +75,10 @@ class PlaneView(QWidget):
         self.vb.addItem(self.marker)
         self.windows: list = []
         self._extent = None
-        self._auto_range = None  # the range `follow` set last (a different one is the user's)
+        self._want = None  # the box the automatic range was made for (made again on a resize)
+        self._user_range = False  # the user panned or zoomed since
+        self.vb.sigResized.connect(self._resized)
+        self.vb.sigRangeChangedManually.connect(self._user_moved)
 
     def set_title(self, text: str) -> None:
         if text != self.title.text():
@@ -76,8 +95,32 @@ class PlaneView(QWidget):
         self.image.setRect(QRectF(x0 - 0.5, y0 - 0.5, img.shape[1], img.shape[0]))
         if extent != self._extent:
             self._extent = extent
-            self._auto_range = None
-            self.vb.setRange(QRectF(x0 - 0.5, y0 - 0.5, img.shape[1], img.shape[0]), padding=0.02)
+            self._show(QRectF(x0 - 0.5, y0 - 0.5, img.shape[1], img.shape[0]))
+
+    def _show(self, want: QRectF) -> None:
+        """Show `want`, widened to the view's aspect over more of the plane (not over blank
+        space outside it) where the plane reaches that far."""
+        self._want = QRectF(want)
+        self._user_range = False
+        self.vb.setRange(fill_rect(want, self._plane_rect(), self._view_aspect()), padding=0)
+
+    def _user_moved(self, *_) -> None:
+        self._user_range = True
+
+    def _plane_rect(self) -> QRectF:
+        ey, ex, eh, ew = self._extent
+        return QRectF(ex - 0.5, ey - 0.5, ew, eh)
+
+    def _view_aspect(self) -> float:
+        r = self.vb.boundingRect()
+        return r.width() / r.height() if r.width() > 0 and r.height() > 0 else 1.0
+
+    def _resized(self, *_) -> None:
+        """A new size: the automatic range is made again for it (a range of the user's stays)."""
+        if self._want is None or self._extent is None:
+            return
+        if not self._user_range:
+            self._show(self._want)
 
     def set_frame(self, y: int, x: int, h: int, w: int) -> None:
         self.frame.setRect(QRectF(x - 0.5, y - 0.5, w, h))
@@ -93,13 +136,11 @@ class PlaneView(QWidget):
             return  # the whole plane is small enough to stay in view
         box = QRectF(x - 0.5, y - 0.5, w, h)
         view = self.vb.viewRect()
-        user_zoomed = self._auto_range is not None and not _close(view, self._auto_range)
-        if view.contains(box) and (user_zoomed or view.width() <= 2 * size):
+        if view.contains(box) and (self._user_range or min(view.width(), view.height()) <= 2 * size):
             return  # still in view, and the zoom is the user's or already close
         top = min(max(y + h / 2 - size / 2, ey), ey + eh - size)  # stay on the plane
         left = min(max(x + w / 2 - size / 2, ex), ex + ew - size)
-        self.vb.setRange(QRectF(left - 0.5, top - 0.5, size, size), padding=0)
-        self._auto_range = self.vb.viewRect()
+        self._show(QRectF(left - 0.5, top - 0.5, size, size))
 
     def set_marker(self, pixel: tuple[int, int] | None) -> None:
         self.marker.setVisible(pixel is not None)

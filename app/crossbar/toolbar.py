@@ -73,8 +73,9 @@ class CrossbarToolbar(QWidget):
         actions = {w: self.bar.addWidget(w) for w in (self.mode, self.highlight, self.compressed, self.fit, spacer,
                                                        self.compare,
                                                        self.other, self.export)}
-        # Hidden in presentation mode (a toolbar shows or hides a widget through its action).
-        self.editing = [actions[w] for w in (self.highlight, self.compare, self.other, self.export)]
+        # Presentation mode keeps every choice a talk may need (colour mode, highlight,
+        # compare); only the export menu goes (a toolbar hides a widget through its action).
+        self.talk_hidden = [actions[self.export]]
 
     def set_methods(self, methods: list[str], current: str | None) -> None:
         """Methods to compare with (all but the one shown); keeps the choice when possible."""

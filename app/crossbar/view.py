@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
@@ -89,6 +89,8 @@ class CrossbarView(QWidget):
         side = QSplitter(Qt.Vertical)
         side.addWidget(self.ifm)
         side.addWidget(self.ofm)
+        self.side = side
+        self._sizes = None  # splitter sizes before presentation mode
         self.single = QSplitter(Qt.Horizontal)
         self.single.addWidget(self.grid)
         self.single.addWidget(side)
@@ -293,13 +295,61 @@ class CrossbarView(QWidget):
 
     # --- presentation and shutdown ----------------------------------------------------------------------
     def set_presentation(self, on: bool) -> None:
-        """Talk mode: grid, IFM and playback only (the window hides its panels and goes full screen)."""
-        self.presenting = bool(on)
-        for w in (*self.toolbar.editing, self.ofm):
+        """Talk mode (the window hides its panels, goes full screen and sets large text):
+        grid, IFM, OFM, playback and every choice of the toolbar but export, all in the
+        large text; the IFM and OFM column as wide as their planes need at full height."""
+        on = bool(on)
+        was, self.presenting = self.presenting, on
+        for w in self.toolbar.talk_hidden:
             w.setVisible(not on)
         self.exports.progress.setVisible(not on and self.exports.slot.busy)
+        self.controls.set_status_own_line(on)
+        if on and not was:
+            self._sizes = (self.single.sizes(), self.side.sizes())
+        elif not on and was and self._sizes:
+            self.single.setSizes(self._sizes[0])
+            self.side.setSizes(self._sizes[1])
+        self.refresh_fonts()
+        if on:
+            QTimer.singleShot(0, self.balance_planes)  # once the full-screen size is known
+
+    def refresh_fonts(self) -> None:
+        """pyqtgraph's texts (rulers, titles, legends) and the playback icons follow the
+        application font; Qt's own widgets follow it by themselves."""
         for grid in (self.grid, *(s.grid for s in self.compare.sides)):
             grid.refresh_fonts()
+        self.controls.refresh_fonts()
+
+    def changeEvent(self, ev) -> None:
+        super().changeEvent(ev)
+        if ev.type() in (QEvent.FontChange, QEvent.ApplicationFontChange):
+            self.refresh_fonts()
+            if self.presenting:
+                QTimer.singleShot(0, self.balance_planes)
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        if self.presenting:  # full screen arrives after the mode is entered
+            QTimer.singleShot(0, self.balance_planes)
+
+    def balance_planes(self) -> None:
+        """Give the IFM and OFM column the width their planes fill at its full height (at
+        most 45% of the view: the grid keeps the most), and split its height between them
+        by their planes' shapes: no wide blank band beside a plane."""
+        if self.stack.currentWidget() is not self.single or self.ifm._extent is None:
+            return
+        total_w = sum(self.single.sizes())
+        height = self.side.height()
+        shapes = [v._extent for v in (self.ifm, self.ofm) if v._extent is not None and v.isVisible()]
+        if not shapes or total_w <= 0 or height <= 0:
+            return
+        titles = sum(v.title.sizeHint().height() + 8 for v in (self.ifm, self.ofm))
+        ratios = [eh / max(1, ew) for _, _, eh, ew in shapes]  # plane height per unit of width
+        width = int(min(0.45 * total_w, max(160, (height - titles) / max(1e-6, sum(ratios)))))
+        self.single.setSizes([total_w - width, width])
+        plane_h = [int(width * r) for r in ratios]
+        spare = max(0, height - titles - sum(plane_h))
+        self.side.setSizes([h + spare // len(plane_h) + titles // 2 for h in plane_h])
 
     def shutdown(self) -> None:
         self.playback.pause()

@@ -45,9 +45,13 @@ def test_presentation_hides_the_editing_panels_and_restores_them(qtbot, window):
     assert p.active and w.isFullScreen()
     assert not dock.isVisible() and not bar.isVisible() and not w.menuBar().isVisible()
     QApplication.processEvents()
-    assert not view.ofm.isVisible() and not view.toolbar.highlight.isVisible()
-    assert view.grid.isVisible() and view.ifm.isVisible() and view.controls.isVisible()
-    assert view.toolbar.mode.isVisible()  # the colour mode stays: a talk may switch it
+    assert not view.toolbar.export.isVisible()
+    assert view.grid.isVisible() and view.ifm.isVisible() and view.ofm.isVisible() and view.controls.isVisible()
+    for control in (view.toolbar.mode, view.toolbar.highlight, view.toolbar.compare):  # a talk may use them
+        assert control.isVisible()
+    # pyqtgraph's texts follow the large text too
+    assert view.grid.left_axis.style["tickFont"].pointSizeF() == QApplication.font().pointSizeF()
+    assert view.controls.buttons["play"].iconSize().height() >= view.controls.fontMetrics().height()
     assert QApplication.font().pointSizeF() == max(PRESENTATION_POINTS, points)
     p.toggle()
     assert not p.active and not w.isFullScreen()
