@@ -117,7 +117,8 @@ def _cards(totals: list[ResultRow]) -> str:
             f'<div class="name">{escape(method_style.label(r.method))}</div>'
             f'<div class="cycles">{t["cycles"]}</div><div class="line">total cycles</div>'
             f'<div class="line">{speed or "&nbsp;"}</div>'
-            f'<div class="line">efficiency {t["efficiency"]} (bound / cycles)</div><div class="line">lower bound {t["lower_bound"]}</div>'
+            f'<div class="line">efficiency {t["efficiency"]} (bound / cycles)</div>'
+            f'<div class="line">lower bound {t["lower_bound"]}</div>'
             "</div>")
     return '<h2 id="totals">Totals</h2>\n<div class="cards">' + "".join(cards) + "</div>"
 
@@ -135,10 +136,29 @@ def _cell(row: ResultRow, key: str) -> str:
     return f'<td class="text">{text}</td>' if key == "layer" else f'<td class="num">{text}</td>'
 
 
-def results_table(rows: list[ResultRow]) -> str:
-    cols = shown_columns(rows)
+def one_line(title: str) -> str:
+    """A two-line column title on one line: 'Effi-\\nciency' -> 'Efficiency', 'Lower\\nbound' -> 'Lower bound'."""
+    return title.replace("-\n", "").replace("\n", " ")
+
+
+LAYER_COLUMNS = ("method", "cycles", "efficiency", "vs_im2col")  # beside each layer's picture
+
+
+def layer_table(rows: list[ResultRow]) -> str:
+    """The layer's figures for every method, beside its crossbar (the Results table's texts)."""
+    cols = [c for c in COLUMNS if c.key in LAYER_COLUMNS]
+    head = "".join(f'<th class="{"text" if c.key == "method" else "num"}">{escape(one_line(c.title))}</th>'
+                   for c in cols)
+    body = "".join("<tr>" + "".join(_cell(r, c.key) for c in cols) + "</tr>" for r in rows)
+    return f'<table class="layer-figures"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def results_table(rows: list[ResultRow], layers) -> str:
+    """The Results table, one group per layer headed by its number and name (the layer column
+    moves into that heading, leaving the width to the figures), then the totals."""
+    cols = [c for c in shown_columns(rows) if c.key != "layer"]
     unit = rows_energy_unit(rows)
-    head = "".join(f'<th class="{"text" if c.key in ("layer", "method") else "num"}">'
+    head = "".join(f'<th class="{"text" if c.key == "method" else "num"}">'
                    f'{escape(energy_title(unit) if c.key == "energy" else c.title).replace(chr(10), "<br>")}</th>'
                    for c in cols)
     groups: dict[int, list[ResultRow]] = {}
@@ -146,8 +166,10 @@ def results_table(rows: list[ResultRow]) -> str:
         groups.setdefault(r.layer_index, []).append(r)
     bodies = []
     for index, group in groups.items():
+        title = "Total" if index < 0 else f"{index + 1}. {escape(layers[index].name)}"
         kind = "totals" if index < 0 else "layer"
-        trs = "".join("<tr>" + "".join(_cell(r, c.key) for c in cols) + "</tr>" for r in group)
+        trs = f'<tr class="group"><th class="text" colspan="{len(cols)}">{title}</th></tr>'
+        trs += "".join("<tr>" + "".join(_cell(r, c.key) for c in cols) + "</tr>" for r in group)
         bodies.append(f'<tbody class="{kind}">{trs}</tbody>')
     return (f'<div class="table-wrap"><table class="results"><thead><tr>{head}</tr></thead>'
             + "".join(bodies) + "</table></div>")
@@ -162,7 +184,7 @@ def _figure(png: bytes | None, alt: str, caption: str, width: int | None = None)
 
 
 def plan_caption(row: ResultRow | None) -> str:
-    """'VW-SDK · 2×1 windows on 4×3 pixels · 2 × 1 tiles · 6,120 cycles · efficiency 31.0 %' from the table's texts."""
+    """'VW-SDK · 2×1 windows on 4×3 pixels · 2 × 1 tiles (AR × AC) · 6,120 cycles · …' (the table's texts)."""
     if row is None:
         return "no plan for this method"
     t = row.texts
@@ -172,6 +194,9 @@ def plan_caption(row: ResultRow | None) -> str:
 
 def _layers(inp: ReportInputs, rows: list[ResultRow], pictures: list) -> str:
     chosen = {r.layer_index: r for r in rows if r.method == inp.selected_method and not r.is_total}
+    per_layer: dict[int, list[ResultRow]] = {}
+    for r in rows:
+        per_layer.setdefault(r.layer_index, []).append(r)
     parts = ['<h2 id="layers">Crossbar of each layer</h2>']
     for i, layer in enumerate(inp.result.request.layers):
         name = escape(layer.name)
@@ -180,9 +205,10 @@ def _layers(inp: ReportInputs, rows: list[ResultRow], pictures: list) -> str:
         parts.append(
             f'<section class="layer" id="layer-{i + 1}"><h3>{i + 1}. {name} '
             f'<span class="muted">· {escape(layer_shape(layer))}</span></h3>'
-            f'<p class="caption">{escape(plan_caption(chosen.get(i)))}</p>'
-            + _figure(png, f"crossbar of {layer.name} ({label})", f"{label} plan of {layer.name} on the array, cycle 0", 800)
-            + "</section>")
+            f'<p class="caption">{escape(plan_caption(chosen.get(i)))}</p><div class="layer-body">'
+            + _figure(png, f"crossbar of {layer.name} ({label})",
+                      f"{label} plan of {layer.name} on the array, cycle 0", 800)
+            + layer_table(per_layer.get(i, [])) + "</div></section>")
     return "\n".join(parts)
 
 
@@ -207,9 +233,10 @@ def build_html(inp: ReportInputs, charts: dict[str, bytes], layer_pictures: list
         _figure(charts.get("bound"), "distance to bound chart", "Distance to the lower bound: efficiency = lower "
                 "bound ÷ cycles, per layer and for the network"),
         '<h2 id="results">Results per layer</h2>',
-        '<p class="meta">The Results table of the app: every layer with every method, then the totals. '
+        '<p class="meta">The Results table of the app: every layer (its number and name above its rows) with '
+        "every method, then the totals. "
         "Efficiency = lower bound ÷ cycles; × im2col and × SDK are speed-ups.</p>",
-        results_table(rows),
+        results_table(rows, inp.result.request.layers),
         _layers(inp, rows, layer_pictures),
         f"<footer>Figures computed by the XbarScope engine {escape(__version__)}; energies use the "
         "per-event values listed under Setup.</footer>",

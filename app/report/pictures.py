@@ -20,7 +20,7 @@ from engine.errors import check_cancel
 CHART_SIZE = (1300, 480)  # on-screen size of a chart (its PNG is CHART_SCALE times it)
 CHART_SCALE = 1.5
 CROSSBAR_WIDTH = 800  # pixels of each layer's crossbar picture
-CROSSBAR_SIZE = (1000, 820)
+CROSSBAR_SIZE = (1200, 760)  # a square array fills the picture (no blank band under it)
 
 
 def png_bytes(image: QImage) -> bytes:
