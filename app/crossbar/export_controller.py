@@ -1,12 +1,16 @@
 """Export commands of the crossbar view: asks for a file, runs the work, shows progress.
 
-PNG and SVG come from pyqtgraph's exporters on the GUI thread (they paint the scene, which
-only the GUI thread may touch; it takes a fraction of a second). Animations and cell maps
+PNG and SVG are painted on the GUI thread (only it may touch the scene; it takes a fraction
+of a second): PNG by pyqtgraph's ImageExporter, SVG by Qt's own QSvgGenerator through
+QGraphicsScene.render. pyqtgraph's SVGExporter is not used: it rewrites each item's
+transform itself and gets the rulers wrong (axis groups scaled 0.75 against the grid image,
+pyqtgraph issues on SVG export scaling), and 0.14 cannot parse Qt 6.10's closed paths. Animations and cell maps
 run on a worker (`app.workers.JobRunner` via a `JobSlot`) with a progress bar and a cancel
 button; the worker gets plain data and builds no Qt object.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRectF, Signal
@@ -25,20 +29,68 @@ FILTERS = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)", "gif": "Ani
            "mp4": "MP4 video (*.mp4)", "csv": "CSV table (*.csv)", "json": "JSON (*.json)"}
 
 
-def svg_of_scene(item, path: str) -> None:
-    """The part of the scene under `item`, drawn by Qt's SVG generator (images embedded)."""
+def svg_of_scene(item, path: str, title: str = "XbarScope crossbar view", min_width: int = 1600) -> bool:
+    """The part of the scene under `item`, drawn by Qt's SVG generator (images embedded):
+    one painter for everything, at the PNG export's scale (at least `min_width` wide), so
+    every item, cell labels included, lands where the PNG has it."""
     from PySide6.QtGui import QPainter
     from PySide6.QtSvg import QSvgGenerator
 
     rect = item.sceneBoundingRect()
+    if rect.width() <= 0 or rect.height() <= 0:
+        return False
+    width = max(min_width, int(rect.width()))
+    target = QRectF(0, 0, width, round(width * rect.height() / rect.width()))
     gen = QSvgGenerator()
     gen.setFileName(path)
-    gen.setSize(rect.size().toSize())
-    gen.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
-    gen.setTitle("XbarScope crossbar view")
+    gen.setSize(target.size().toSize())
+    gen.setViewBox(target)
+    gen.setTitle(title)
+    gen.setResolution(picture_dpi())
     painter = QPainter(gen)
-    item.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+    if not painter.isActive():
+        return False
+    painter.setRenderHint(QPainter.Antialiasing)
+    item.scene().render(painter, target, rect)
     painter.end()
+    return drop_empty_paths(path)
+
+
+_EMPTY_PATH = re.compile(r'<path[^>]*\sd=""[^>]*/>\s*')
+
+
+def drop_empty_paths(path: str) -> bool:
+    """Remove the `<path d=""/>` Qt's generator writes for an empty QPainterPath (SVG readers,
+    Qt's own included, reject it: "Invalid path data"). True if the file exists."""
+    file = Path(path)
+    if not file.is_file():
+        return False
+    text = file.read_text(encoding="utf-8")
+    cleaned = _EMPTY_PATH.sub("", text)
+    if cleaned != text:
+        file.write_text(cleaned, encoding="utf-8")
+    return True
+
+
+def picture_dpi() -> int:
+    """The resolution an SVG must have for pyqtgraph's items to land where they do on screen.
+
+    pyqtgraph caches the painting of its axes (and other items) in a QPicture, and QPainter
+    replays a QPicture scaled by its recording DPI over the target's DPI: on QSvgGenerator's
+    default 72 dpi that is 96/72, the rulers drawn at 0.75 against the grid image, which
+    is painted directly. At the QPicture's DPI every item registers."""
+    from PySide6.QtGui import QPicture
+
+    return QPicture().logicalDpiX()
+
+
+def png_of_scene(item, path: str, min_width: int = 1600) -> bool:
+    """PNG of the scene under `item`, at least `min_width` pixels wide (crisp on slides)."""
+    import pyqtgraph.exporters as pgx
+
+    exporter = pgx.ImageExporter(item)
+    exporter.parameters()["width"] = max(min_width, int(item.width()))
+    return exporter.export(path) is not False and Path(path).is_file()
 
 
 class ExportProgress(QWidget):
@@ -119,28 +171,28 @@ class ExportController(QObject):
         return self.slot.start(request)
 
     # --- the view as a picture -----------------------------------------------------------------
+    def write_picture(self, path: str, min_width: int = 1600) -> bool:
+        """The grid as it is shown now (title, rulers, strips, grid, legend) written to `path`
+        without a dialog: SVG when the name ends in .svg, else PNG (at least `min_width`
+        pixels wide). For callers such as a report; False if nothing is shown or on failure."""
+        grid = self.view.grid
+        if grid.rows == 0:
+            return False
+        grid._place()  # the box as the current size wants it, before painting
+        if str(path).lower().endswith(".svg"):
+            return svg_of_scene(grid.ci, str(path), min_width=min_width)
+        return png_of_scene(grid.ci, str(path), min_width)
+
     def export_image(self, path: str) -> bool:
         """PNG or SVG of the grid scene (title, rulers, strips, grid, legend); compare mode: PNG of both."""
-        import pyqtgraph.exporters as pgx
-
         try:
             if self.view.comparing:
                 if not path.lower().endswith(".png"):
                     self.status.emit("Compare mode exports PNG only")
                     return False
                 ok = self.view.compare.grab().save(path)
-            elif path.lower().endswith(".svg"):
-                try:
-                    pgx.SVGExporter(self.view.grid.ci).export(path)
-                except ValueError:
-                    # pyqtgraph 0.14 cannot parse the closed paths ('... Z') Qt 6.10+ writes
-                    # (pyqtgraph issue #3495): let Qt's own SVG generator draw the scene.
-                    svg_of_scene(self.view.grid.ci, path)
-                ok = Path(path).is_file()
             else:
-                exporter = pgx.ImageExporter(self.view.grid.ci)
-                exporter.parameters()["width"] = max(1600, int(self.view.grid.ci.width()))  # crisp on slides
-                ok = exporter.export(path) is not False and Path(path).is_file()
+                ok = self.write_picture(path)
         except OSError as e:
             ok = False
             self.status.emit(f"Cannot write {path}: {e}")

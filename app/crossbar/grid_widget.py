@@ -49,6 +49,7 @@ def _path_item(colour: str, width: float, z: float) -> pg.QtWidgets.QGraphicsPat
     item = pg.QtWidgets.QGraphicsPathItem()
     item.setPen(_cosmetic(colour, width))
     item.setZValue(z)
+    item.setVisible(False)  # until it has a path (see _set_path)
     return item
 
 
@@ -71,7 +72,14 @@ class _Outline:
     def set_rects(self, rects) -> None:
         path = cells_path(rects)
         for item in self.items:
-            item.setPath(path)
+            _set_path(item, path)
+
+
+def _set_path(item, path: QPainterPath) -> None:
+    """An empty outline is hidden, not drawn: Qt's SVG generator would write it as d="",
+    which SVG readers reject ("Invalid path data")."""
+    item.setPath(path)
+    item.setVisible(not path.isEmpty())
 
 
 class BandItem(pg.GraphicsObject):
@@ -259,7 +267,7 @@ class GridWidget(pg.GraphicsLayoutWidget):
         self.hatch.set_masks(rows, cols, block)
 
     def set_hover(self, cell: tuple[int, int] | None) -> None:
-        self.hover_box.setPath(cells_path([] if cell is None else [(cell[0], cell[1], 1, 1)]))
+        _set_path(self.hover_box, cells_path([] if cell is None else [(cell[0], cell[1], 1, 1)]))
 
     def set_pin(self, cell: tuple[int, int] | None) -> None:
         self.pin_box.set_rects([] if cell is None else [(cell[0], cell[1], 1, 1)])

@@ -60,3 +60,30 @@ def apply_state(view, cycle: int | None = None, mode: str | None = None,
         if row >= plan.array.rows or col >= plan.array.cols:
             raise XbarError(f"--zoom: cell ({row}, {col}) is outside the {plan.array.rows}×{plan.array.cols} array")
         view.zoom_to(row, col, size)
+
+
+def save_picture(widget, path: str) -> bool:
+    """`xbarscope --screenshot FILE`: the widget as PNG (`widget.grab()`), or as SVG when the
+    name ends in .svg (Qt's SVG generator; widget.render paints every child into it)."""
+    if not str(path).lower().endswith(".svg"):
+        return widget.grab().save(str(path))
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgGenerator
+
+    gen = QSvgGenerator()
+    gen.setFileName(str(path))
+    gen.setSize(widget.size())
+    gen.setViewBox(QRect(0, 0, widget.width(), widget.height()))
+    gen.setTitle("XbarScope")
+    from .export_controller import picture_dpi
+
+    gen.setResolution(picture_dpi())  # pyqtgraph's QPicture-cached items register at this DPI
+    painter = QPainter(gen)
+    if not painter.isActive():
+        return False
+    widget.render(painter, QPoint(0, 0))
+    painter.end()
+    from .export_controller import drop_empty_paths
+
+    return drop_empty_paths(str(path))
