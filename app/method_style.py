@@ -21,3 +21,14 @@ def color(method: str) -> str:
     others = [m for m in METHODS if m not in _COLORS]
     i = others.index(method) if method in others else len(method)
     return _SPARE[i % len(_SPARE)]
+
+
+def ordered(methods) -> tuple[str, ...]:
+    """`methods` in the registry's order (engine.methods.METHODS), whatever order they were
+    ticked or stored in: cards, table rows, bars and legends all read the same way.
+    Names the registry does not know keep their order, after the known ones."""
+    from engine.methods import METHODS
+
+    rank = {m: i for i, m in enumerate(METHODS)}
+    seen = list(dict.fromkeys(methods))  # drop repeats, keep first
+    return tuple(sorted(seen, key=lambda m: (rank.get(m, len(rank)), seen.index(m))))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from engine.methods import OPTIONS, option_names
 
-from app import design_space
+from app import design_space, method_style
 
 
 def method_options(w) -> dict:
@@ -30,6 +30,7 @@ def _inputs_changed(w) -> None:
     w.mapping.set_inputs(layers, w.layer_model.problem(), arr.spec(), arr.error(), methods,
                          method_options(w), ed.error(methods))
     w.sweeps.invalidate()
+    _mark_sweep(w)
     result = w.mapping.result
     if w.mapping.is_current():
         _show_result(w, result)  # only the shown methods changed: no need to map again
@@ -37,13 +38,35 @@ def _inputs_changed(w) -> None:
         w.selection.set_layers(layers)
 
 
+def network_name(w) -> str:
+    return w.layer_model.network_name
+
+
 def _show_result(w, result) -> None:
-    methods = w.array_editor.methods()
+    methods = method_style.ordered(w.array_editor.methods())  # one order everywhere: the registry's
+    name = network_name(w)
     w.results_model.set_result(result, methods)
-    w.central.totals.show_result(result, methods)
-    w.comparison.call("show_result", result, methods)
-    w.bound_panel.call("show_result", result, methods)
+    w.central.totals.show_result(result, methods, name)
+    w.comparison.call("show_result", result, methods, name)
+    w.bound_panel.call("show_result", result, methods, name)
     w.selection.set_result(result)
+
+
+def _mark_sweep(w) -> None:
+    """A sweep made from other inputs (network, bits, methods, options) is marked out of date."""
+    if w.sweeps.shown_key is None:
+        return
+    arr = w.array_editor
+    current = w.sweeps.network == network_name(w) and \
+        w.sweeps.answers(w.layer_model.layers(), arr.spec(), arr.methods(), method_options(w))
+    w.sweep_panel.call("set_stale", not current)
+
+
+def _mapping_stale(w, stale: bool) -> None:
+    w.results_table.set_stale(stale)
+    w.central.totals.set_stale(stale)
+    w.comparison.call("set_stale", stale)
+    w.bound_panel.call("set_stale", stale)
 
 
 def _energy_changed(w, model) -> None:
@@ -96,8 +119,7 @@ def connect_mapping(w) -> None:
     m.blocked_changed.connect(lambda reason: cmd["run"].setEnabled(reason is None))
     m.status.connect(lambda text: w.show_status(text, 0 if text.startswith(("Mapping failed", "Cannot")) else 8000))
     m.result_ready.connect(lambda r: _show_result(w, r))
-    m.stale_changed.connect(w.results_table.set_stale)
-    m.stale_changed.connect(w.central.totals.set_stale)
+    m.stale_changed.connect(lambda stale: _mapping_stale(w, stale))
     bar.auto_run.toggled.connect(lambda on: setattr(m, "auto_run", on))
     w.workspace.register_option("auto_run", bar.auto_run.isChecked, lambda v: bar.auto_run.setChecked(bool(v)))
     _inputs_changed(w)
@@ -125,13 +147,15 @@ def _selection_changed(w, sel) -> None:
     w.compression_panel.show_plan(sel.plan if sel is not None else None)
     _feed_weights(w, sel)
     w.central.crossbar.show_selection(sel)
+    w.design_panel.call("clear_hover")  # the readout named a candidate of the last selection
     if sel is None:
         w.design.show(None, None)
         return
     w.results_table.select(sel.layer_index, sel.method)
     w.layer_editor.select_row(sel.layer_index)
     options = method_options(w).get(sel.method)
-    w.design.show(sel.layer, w.mapping.array, sel.method, options)
+    computing = w.design.show(sel.layer, w.mapping.array, sel.method, options)
+    w.design_panel.call("set_stale", computing)  # until the new space arrives
     w.design_dock.setWindowTitle(design_space.title_for(sel.method, options))
     plan = sel.plan if sel.what_if else None
     w.design_panel.call("mark_what_if", plan.nh if plan else None, plan.nw if plan else None)
@@ -154,7 +178,7 @@ def connect_selection(w) -> None:
     w.layer_editor.layer_selected.connect(s.select_layer)
     w.inspector.method_chosen.connect(s.select_method)
     w.inspector.back_to_optimum.connect(s.clear_what_if)
-    w.design.slot.result.connect(lambda space: w.design_panel.call("show_space", space))
+    w.design.slot.result.connect(lambda space: w.design_panel.call("show_space", space, network_name(w)))
     w.design.message.connect(lambda text: w.design_panel.call("show_message", text))
     w.workspace.register_view("layer", lambda: s.layer_index, lambda v: s.select(int(v)))
     w.workspace.register_view("method", lambda: s.method, lambda v: s.select_method(str(v)))
@@ -164,7 +188,7 @@ def _start_sweep(w) -> None:
     w.sweep_dock.show()
     w.sweep_dock.raise_()
     w.sweeps.start(w.layer_model.layers(), w.array_editor.spec(), w.array_editor.methods(),
-                   options=method_options(w))
+                   options=method_options(w), network=network_name(w))
 
 
 def _comparison_ready(w, chart) -> None:
@@ -197,7 +221,7 @@ def connect_charts(w) -> None:
     sw.busy_changed.connect(lambda _b: _busy_changed(w))
     w.project.importer.slot.busy_changed.connect(lambda _b: _busy_changed(w))
     sw.progress.connect(lambda d, t, s: w.sweep_panel.call("set_progress", d, t, s))
-    sw.result.connect(lambda r: w.sweep_panel.call("show_result", r))
+    sw.result.connect(lambda r: w.sweep_panel.call("show_result", r, w.sweeps.network))
     w.sweeps.status.connect(w.show_status)
     w.commands["sweep"].triggered.connect(lambda: _start_sweep(w))
     w.workspace.register_view("log_scale", lambda: w.view_prefs["log_scale"], lambda v: _set_log_scale(w, v))

@@ -127,12 +127,14 @@ def rows_energy_unit(rows: list[ResultRow]) -> str:
 
 def build_rows(result: MapResult, methods: tuple[str, ...] | None = None,
                energy_model: EnergyModel | None = None) -> list[ResultRow]:
-    """One row per layer and shown method, then one totals row per method.
+    """One row per layer and shown method, then one totals row per method (methods in
+    engine.methods.METHODS order).
 
     Energies use `energy_model` (the example defaults when None); `values["energy"]` is in
     picojoules, its text in the unit of rows_energy_unit."""
     model = energy_model or EnergyModel()
-    shown = tuple(m for m in (methods or result.request.methods) if m in result.request.methods)
+    # The registry's order, whatever order the methods were ticked in (as the cards and charts).
+    shown = method_style.ordered(m for m in (methods or result.request.methods) if m in result.request.methods)
     conv = [{m: p[m].conversions() for m in shown} for p in result.plans]
     energy = [{m: _energy_values(c[m], model) for m in shown} for c in conv]
     unit = numbers.energy_unit(max((e[m]["energy"] for e in energy for m in shown), default=0.0))

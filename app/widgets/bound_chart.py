@@ -7,18 +7,23 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.batch import MapResult
 
 from app import method_style, numbers
-from app.widgets.chart_axes import TEXT, LabelAxis, styled_plot
+from app.widgets.chart_axes import TEXT, ChartHeading, LabelAxis, styled_plot, subject_text
+from app.widgets.chart_export import export_button, file_stem
 from app.widgets.comparison_chart import _bold_font
 
 
 class PercentAxis(pg.AxisItem):
     def tickStrings(self, values, scale, spacing):
         return [f"{v:.0f} %" for v in values]
+
+
+TITLE = "Distance to the lower bound: efficiency = lower bound ÷ cycles"
 
 
 class BoundChart(QWidget):
@@ -31,14 +36,18 @@ class BoundChart(QWidget):
 
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground("w")
+        self.heading = ChartHeading(self.view.addLabel(row=0, col=0, colspan=2), [])
+        self.view.nextRow()
         self.layer_axis = LabelAxis("bottom")
         self.layer_plot = self.view.addPlot(axisItems={"bottom": self.layer_axis, "left": PercentAxis("left")})
         styled_plot(self.layer_plot, "Efficiency per layer: lower bound ÷ cycles (100 % = at the bound)",
                     "efficiency", "layer")
-        self.legend = self.layer_plot.addLegend(offset=(-10, 4), labelTextSize="10pt")
+        self.legend = self.layer_plot.addLegend(offset=(-10, 4), labelTextSize="10pt", labelTextColor=TEXT)  # dark: legible on a projector
         self.method_axis = LabelAxis("bottom")
         self.total_plot = self.view.addPlot(axisItems={"bottom": self.method_axis, "left": PercentAxis("left")})
         styled_plot(self.total_plot, "Network efficiency", "lower bound ÷ cycles", "method")
+        self.heading.dim = [self.layer_plot, self.total_plot]
+        self.heading.set(TITLE)
         self.view.ci.layout.setColumnStretchFactor(0, 4)
         self.view.ci.layout.setColumnStretchFactor(1, 1)
 
@@ -48,13 +57,28 @@ class BoundChart(QWidget):
         self.note.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(self.note)
+        top = QHBoxLayout()
+        top.addWidget(self.note, 1)
+        self.export = export_button(self, lambda: file_stem(f"bound_{self.heading.subject}"))
+        top.addWidget(self.export, 0, Qt.AlignTop)
+        lay.addLayout(top)
         lay.addWidget(self.view, 1)
 
-    def show_result(self, result: MapResult | None, methods: tuple[str, ...]) -> None:
+    def show_result(self, result: MapResult | None, methods: tuple[str, ...], network: str = "") -> None:
+        """`network`: the name of the network `result` maps (for the heading)."""
         self.result = result
-        self.methods = tuple(m for m in methods if result is not None and m in result.request.methods)
+        self.methods = method_style.ordered(m for m in methods if result is not None and m in result.request.methods)
+        r = result.request if result is not None else None
+        self.heading.set(TITLE, subject_text(network, r.array, self.methods, r.options) if r else "")
+        self.heading.set_stale(False)
         self._redraw()
+
+    def set_stale(self, stale: bool) -> None:
+        """The inputs changed since this result: marked out of date until it is recomputed."""
+        self.heading.set_stale(stale)
+
+    def export_view(self):
+        return self.view
 
     def _redraw(self) -> None:
         self.layer_plot.clear()

@@ -60,3 +60,78 @@ def styled_plot(plot: pg.PlotItem, title: str, left: str, bottom: str) -> None:
     plot.showGrid(x=False, y=True, alpha=0.25)
     plot.setMenuEnabled(False)
     plot.hideButtons()
+
+
+# --- what a chart shows, named on the chart itself (a slide must say which network) --------
+WARN = "#b35900"  # dark orange: reads on white and on a washed-out projector
+STALE_PREFIX = "Out of date — "
+DIM = 0.35  # opacity of an out-of-date chart's plots
+
+
+def options_text(methods, options: dict | None) -> str:
+    """The compression-aware methods' options shown, e.g. 'PAIRS (edge6, on VW-SDK)' ('' for none)."""
+    from app.design_space import COMPRESSED, method_title
+
+    return "; ".join(method_title(m, (options or {}).get(m)) for m in methods if m in COMPRESSED)
+
+
+def bits_text(array) -> str:
+    return f"{array.cell_bits}-bit cells, {array.weight_bits}-bit weights"
+
+
+def subject_text(network: str, array=None, methods=(), options: dict | None = None, arrays: str = "") -> str:
+    """'vgg13-paper · 512×512 array · 1-bit cells, 1-bit weights', then a line with the
+    compression-aware methods' options when any is shown ('PAIRS (edge6, on VW-SDK)').
+
+    `arrays` replaces the array's size (a sweep names its range of sizes)."""
+    parts = [network or "untitled network"]
+    if arrays:
+        parts.append(arrays)
+    elif array is not None:
+        parts.append(f"{array.rows:,}×{array.cols:,} array")
+    if array is not None:
+        parts.append(bits_text(array))
+    extra = options_text(methods, options)
+    return " · ".join(parts) + (f"\n{extra}" if extra else "")  # the options on a line of their own
+
+
+class ChartHeading:
+    """A chart's heading (what it shows, then its network, array and options) in a pyqtgraph
+    LabelItem, and the out-of-date state: a warning prefix in the heading and dimmed plots,
+    so a stale figure cannot pass for a current one (on screen or in an exported file)."""
+
+    def __init__(self, label: pg.LabelItem, dim: list, set_html=None):
+        self.label = label
+        self.dim = dim  # graphics items greyed while out of date
+        self._set_html = set_html or (lambda html: label.setText(html, size=title_size(), color=TEXT))
+        self.title, self.subject, self.stale = "", "", False
+
+    def set(self, title: str, subject: str = "") -> None:
+        self.title, self.subject = title, subject
+        self._render()
+
+    def set_stale(self, stale: bool) -> None:
+        self.stale = bool(stale) and bool(self.subject)  # nothing shown is nothing out of date
+        for item in self.dim:
+            item.setOpacity(DIM if self.stale else 1.0)
+        self._render()
+
+    def text(self) -> str:
+        """The heading as plain text (tests, file names)."""
+        lines = [f"{STALE_PREFIX if self.stale else ''}{self.title}", self.subject]
+        return "\n".join(line for line in lines if line)
+
+    def _render(self) -> None:
+        title = f"<b>{_escape(self.title)}</b>"
+        if self.stale:
+            title = f"<span style='color:{WARN}'>{STALE_PREFIX}</span>{title}"
+        html = title
+        if self.subject:
+            size = f"{QApplication.font().pointSizeF() * 0.95:.1f}pt"
+            lines = "<br>".join(_escape(line) for line in self.subject.split("\n"))
+            html += f"<br><span style='font-size:{size}; font-weight:normal'>{lines}</span>"
+        self._set_html(html)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

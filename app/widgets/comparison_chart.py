@@ -9,7 +9,10 @@ from engine.batch import MapResult
 from engine.energy import EnergyModel
 
 from app import method_style, numbers
-from app.widgets.chart_axes import TEXT, CountAxis, LabelAxis, styled_plot, title_size
+from app.widgets.chart_axes import TEXT, ChartHeading, CountAxis, LabelAxis, styled_plot, subject_text, title_size
+from app.widgets.chart_export import export_button, file_stem
+
+TITLE = "Mapping comparison: cycles, speed-up and energy by method"
 
 
 class ComparisonChart(QWidget):
@@ -26,17 +29,21 @@ class ComparisonChart(QWidget):
 
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground("w")
+        self.heading = ChartHeading(self.view.addLabel(row=0, col=0, colspan=3), [])
+        self.view.nextRow()
         self.layer_axis = LabelAxis("bottom")
         self.count_axis = CountAxis("left")
         self.cycles_plot = self.view.addPlot(axisItems={"bottom": self.layer_axis, "left": self.count_axis})
         styled_plot(self.cycles_plot, "Computing cycles per layer", "cycles", "layer")
-        self.legend = self.cycles_plot.addLegend(offset=(-10, 10), labelTextSize="10pt")
+        self.legend = self.cycles_plot.addLegend(offset=(-10, 10), labelTextSize="10pt", labelTextColor=TEXT)  # dark: legible on a projector
         self.method_axis = LabelAxis("bottom")
         self.speed_plot = self.view.addPlot(axisItems={"bottom": self.method_axis})
         styled_plot(self.speed_plot, "Total speed-up over im2col", "× faster", "method")
         self.energy_axis = LabelAxis("bottom")
         self.energy_plot = self.view.addPlot(axisItems={"bottom": self.energy_axis})
         styled_plot(self.energy_plot, "Total energy", "µJ", "method")
+        self.heading.dim = [self.cycles_plot, self.speed_plot, self.energy_plot]
+        self.heading.set(TITLE)
         self.view.ci.layout.setColumnStretchFactor(0, 4)
         self.view.ci.layout.setColumnStretchFactor(1, 1)
         self.view.ci.layout.setColumnStretchFactor(2, 1)
@@ -44,15 +51,28 @@ class ComparisonChart(QWidget):
         top = QHBoxLayout()
         top.addStretch(1)
         top.addWidget(self.log_scale)
+        self.export = export_button(self, lambda: file_stem(f"comparison_{self.heading.subject}"))
+        top.addWidget(self.export)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(top)
         lay.addWidget(self.view, 1)
 
-    def show_result(self, result: MapResult | None, methods: tuple[str, ...]) -> None:
+    def show_result(self, result: MapResult | None, methods: tuple[str, ...], network: str = "") -> None:
+        """`network`: the name of the network `result` maps (for the heading)."""
         self.result = result
-        self.methods = tuple(m for m in methods if result is not None and m in result.request.methods)
+        self.methods = method_style.ordered(m for m in methods if result is not None and m in result.request.methods)
+        r = result.request if result is not None else None
+        self.heading.set(TITLE, subject_text(network, r.array, self.methods, r.options) if r else "")
+        self.heading.set_stale(False)
         self._redraw()
+
+    def set_stale(self, stale: bool) -> None:
+        """The inputs changed since this result: marked out of date until it is recomputed."""
+        self.heading.set_stale(stale)
+
+    def export_view(self):
+        return self.view
 
     def set_energy_model(self, model: EnergyModel) -> None:
         """New energies per event: only the energy bars change (no re-mapping)."""

@@ -12,12 +12,13 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from app import method_style, numbers
 from app.design_space import READINGS, DesignSpace, base_method, candidate_at, focus_box, method_title
-from app.widgets.chart_axes import styled_plot
+from app.widgets.chart_axes import TEXT, ChartHeading, styled_plot, subject_text, title_size
+from app.widgets.chart_export import export_button, file_stem
 
 _CMAP = pg.colormap.get("viridis")
 _SAVED_CMAP = pg.colormap.get("inferno")
@@ -91,6 +92,7 @@ class DesignSpaceView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.space: DesignSpace | None = None
+        self.network = ""  # the name of the network the space's layer is in (for the heading)
         self.reading = "compressed"
         self.title = QLabel("Select a layer to see its design space.")
         self.title.setObjectName("hintText")
@@ -118,6 +120,7 @@ class DesignSpaceView(QWidget):
         row.addStretch(1)
         self.reading_buttons["compressed"].setChecked(True)
         self.readings.hide()
+        self.export = export_button(self, lambda: file_stem(f"design_space_{self.heading.subject}"))
         self.plot_widget = pg.PlotWidget(background="w")
         self.plot = self.plot_widget.getPlotItem()
         styled_plot(self.plot, "", "nh (windows down)", "nw (windows across)")
@@ -140,6 +143,9 @@ class DesignSpaceView(QWidget):
         self.what_if_marker = pg.ScatterPlotItem(symbol="o", size=20, brush=None, pen=pg.mkPen("#ff00ff", width=3))
         for item in (self.best_marker, self.search_marker, self.what_if_marker):
             self.plot.addItem(item)
+        self.heading = ChartHeading(self.plot.titleLabel,
+                                    [self.plot.vb, self.plot.getAxis("left"), self.plot.getAxis("bottom"), self.bar],
+                                    lambda html: self.plot.setTitle(html, size=title_size(), color=TEXT))
         self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
         self.plot.scene().sigMouseClicked.connect(self._mouse_clicked)
         self.plot_widget.setToolTip("Brighter = fewer cycles (or more rows saved). ★ the method's plan; "
@@ -149,14 +155,24 @@ class DesignSpaceView(QWidget):
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(self.title)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.export, 0, Qt.AlignTop)
+        lay.addLayout(top)
         lay.addWidget(self.readings)
         lay.addWidget(self.plot_widget, 1)
         lay.addWidget(self.hover)
 
-    def show_space(self, space: DesignSpace | None) -> None:
+    def show_space(self, space: DesignSpace | None, network: str | None = None) -> None:
+        """`network`: the name of the network the layer is in (None: the last one named)."""
         self.space = space
+        if network is not None:
+            self.network = network
+        self.clear_hover()
+        self.heading.set_stale(False)
         if space is None:
+            self.heading.set("", "")
+            self.plot.setTitle(None)
             self.image.clear()
             self.best_marker.clear()
             self.search_marker.clear()
@@ -172,6 +188,9 @@ class DesignSpaceView(QWidget):
             self.search_marker.setData([better[1]], [better[0]])
         else:
             self.search_marker.clear()
+        r = space.request
+        self.heading.set(f"Design space of {r.layer.name}: {method_title(r.method, r.option_values())}",
+                         subject_text(self.network, r.array))  # the title names the options
         self._draw()
         self.image.setRect(QRectF(0.5, 0.5, ow, oh))  # after setImage: the rect scales the image's size
         nh_max, nw_max = focus_box(space, FOCUS)
@@ -255,6 +274,18 @@ class DesignSpaceView(QWidget):
     def show_message(self, text: str) -> None:
         self.show_space(None)
         self.title.setText(text)
+
+    def clear_hover(self) -> None:
+        """The readout names a candidate of the space under the mouse: gone when the space changes."""
+        self.hover.setText(" ")
+
+    def set_stale(self, stale: bool) -> None:
+        """The selected layer, method or network changed and its space is still being computed."""
+        self.clear_hover()
+        self.heading.set_stale(stale and self.space is not None)
+
+    def export_view(self):
+        return self.plot_widget
 
     def mark_what_if(self, nh: int | None, nw: int | None) -> None:
         if nh is None:

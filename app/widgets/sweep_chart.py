@@ -10,8 +10,12 @@ from engine.batch import SweepResult
 
 from app import method_style, numbers
 from app.background_jobs import SWEEP_SIZES
-from app.widgets.chart_axes import CountAxis, LabelAxis, styled_plot
+from app.widgets.chart_axes import TEXT, ChartHeading, CountAxis, LabelAxis, styled_plot, subject_text, title_size
+from app.widgets.chart_export import export_button, file_stem
 from app.widgets.job_progress_bar import JobProgressBar
+
+
+TITLE = "Total cycles against array size"
 
 
 class SweepChart(QWidget):
@@ -38,8 +42,12 @@ class SweepChart(QWidget):
         self.plot_widget = pg.PlotWidget(background="w", axisItems={"bottom": self.size_axis,
                                                                     "left": self.count_axis})
         self.plot = self.plot_widget.getPlotItem()
-        styled_plot(self.plot, "Total cycles against array size", "total cycles (log)", "array rows = columns")
-        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="10pt")
+        styled_plot(self.plot, TITLE, "total cycles (log)", "array rows = columns")
+        self.heading = ChartHeading(self.plot.titleLabel,
+                                    [self.plot.vb, self.plot.getAxis("left"), self.plot.getAxis("bottom")],
+                                    lambda html: self.plot.setTitle(html, size=title_size(), color=TEXT))
+        self.heading.set(TITLE, "Run the sweep to see the network's total cycles at each array size")
+        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="10pt", labelTextColor=TEXT)  # dark: legible on a projector
         self.size_axis.set_labels({int(np.log2(s)): f"{s}" for s in SWEEP_SIZES})
 
         top = QHBoxLayout()
@@ -47,6 +55,8 @@ class SweepChart(QWidget):
         top.addWidget(self.cancel_button)
         top.addWidget(self.progress, 1)
         top.addWidget(self.note)
+        self.export = export_button(self, lambda: file_stem(f"sweep_{self.heading.subject}"))
+        top.addWidget(self.export)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(top)
@@ -64,14 +74,22 @@ class SweepChart(QWidget):
     def set_note(self, text: str) -> None:
         self.note.setText(text)
 
-    def show_result(self, result: SweepResult | None) -> None:
+    def show_result(self, result: SweepResult | None, network: str = "") -> None:
+        """`network`: the name of the network swept (for the heading)."""
         self.result = result
         self.plot.clear()
         self.legend.clear()
+        self.heading.set_stale(False)
         if result is None:
+            self.heading.set(TITLE, "")
             return
+        r = result.request
+        sizes = f"square arrays {r.arrays[0].rows:,}…{r.arrays[-1].rows:,}"
+        self.heading.set(TITLE, subject_text(network, r.arrays[0], method_style.ordered(r.methods), r.options,
+                                             arrays=sizes))
         x = np.log2([a.rows for a in result.request.arrays])
-        for m, totals in result.totals.items():
+        for m in method_style.ordered(result.totals):
+            totals = result.totals[m]
             color = method_style.color(m)
             item = self.plot.plot(x, np.log10(np.maximum(totals, 1)), pen=pg.mkPen(color, width=3),
                                   symbol="o", symbolBrush=color, symbolPen="w", symbolSize=10)
@@ -80,8 +98,21 @@ class SweepChart(QWidget):
                                pen=pg.mkPen("#333", width=2, style=Qt.DashLine))
         self.legend.addItem(bound, "lower bound")
         self.plot.enableAutoRange()
-        arrays = result.request.arrays
-        self.set_note(f"{len(arrays)} sizes, {arrays[0].cell_bits}-bit cells, {arrays[0].weight_bits}-bit weights")
+        self.set_note(self._summary())
+
+    def _summary(self) -> str:
+        arrays = self.result.request.arrays
+        return f"{len(arrays)} sizes, {arrays[0].cell_bits}-bit cells, {arrays[0].weight_bits}-bit weights"
+
+    def set_stale(self, stale: bool) -> None:
+        """The network, methods or options changed since this sweep: marked out of date until run again."""
+        stale = stale and self.result is not None
+        self.heading.set_stale(stale)
+        if self.result is not None:
+            self.note.setText("out of date: run the sweep again" if stale else self._summary())
+
+    def export_view(self):
+        return self.plot_widget
 
     def series_text(self) -> str:
         """The plotted numbers as text (tooltips, tests)."""
@@ -89,4 +120,4 @@ class SweepChart(QWidget):
             return ""
         sizes = [a.rows for a in self.result.request.arrays]
         return "\n".join(f"{method_style.label(m)}: " + ", ".join(f"{s}: {numbers.count(c)}" for s, c in zip(sizes, t))
-                         for m, t in self.result.totals.items())
+                         for m, t in ((m, self.result.totals[m]) for m in method_style.ordered(self.result.totals)))

@@ -1,14 +1,145 @@
-"""Network totals in large type, one card per method: what a talk's slide would quote."""
+"""Network totals in large type, one card per method: what a talk's slide would quote.
+
+The strip stays a few lines high (the crossbar view below it needs the room): the cards
+share the width, each number shrinks until it fits its card (a number is never cut), and
+the detail lines are elided with the whole text in their tooltip.
+"""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QFont, QFontMetricsF
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from engine.batch import MapResult
 
 from app import method_style, numbers
 from app.metric_help import HELP
+
+VALUE_SCALE = 1.8  # the number's size relative to the application font, when it fits
+MIN_POINT_SIZE = 6.0
+
+
+def bound_texts(bound: int, cycles: int) -> tuple[str, ...]:
+    """How far a total is from the lower bound, the right way round (efficiency = bound / cycles);
+    longest wording first, shorter ones for narrow cards."""
+    e = numbers.percent(bound / cycles) if cycles else "–"
+    return f"efficiency {e} (bound / cycles)", f"efficiency {e}", f"eff. {e}"
+
+
+def speedup_texts(totals: dict[str, int], method: str) -> tuple[str, ...]:
+    """Speed-ups over im2col and SDK; longest wording first, shorter ones for narrow cards."""
+    cycles = totals[method]
+    ups = [(numbers.ratio(totals[b] / cycles), label) for b, label in (("im2col", "im2col"), ("sdk", "SDK"))
+           if b in totals and method != b and not (b == "sdk" and method == "im2col")]
+    if not ups:
+        return ("the baseline",)
+    return (" · ".join(f"{r} vs {b}" for r, b in ups), " · ".join(f"{r} {b}" for r, b in ups),
+            f"{ups[0][0]} {ups[0][1]}")
+
+
+class _ElidedLabel(QLabel):
+    """One line that never widens its card: the longest of its wordings that fits the width it
+    gets (else the shortest, elided); every wording says the same, the longest is the tooltip."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.wordings: tuple[str, ...] = ("",)
+        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self.setMinimumWidth(1)
+
+    @property
+    def full_text(self) -> str:
+        return self.wordings[0]
+
+    def set_full_text(self, *wordings: str) -> None:
+        self.wordings = wordings or ("",)
+        self._elide()
+
+    def _elide(self) -> None:
+        fm, width = self.fontMetrics(), max(self.width(), 1)
+        shown = next((t for t in self.wordings if fm.horizontalAdvance(t) <= width), None)
+        if shown is None:
+            shown = fm.elidedText(self.wordings[-1], Qt.ElideRight, width)
+        if shown != self.text():
+            super().setText(shown)
+
+    def resizeEvent(self, e):
+        super().resizeEvent(e)
+        self._elide()
+
+
+class _FitLabel(QLabel):
+    """The number: as large as VALUE_SCALE allows, smaller when the card is narrower than it.
+    The strip gives every card the same size (the smallest that fits all): one size reads as
+    one kind of figure."""
+
+    def __init__(self, parent=None):
+        super().__init__("–", parent)
+        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self.setMinimumWidth(1)
+        self.preferred = QFont(QApplication.font())
+        self.resized = None  # callback: the strip refits all its numbers
+
+    def set_preferred_font(self, font: QFont) -> None:
+        self.preferred = QFont(font)
+        self.apply_size(self.fit_size())
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._changed()
+
+    def fit_size(self) -> float:
+        """The largest point size (up to the preferred) at which the number fits the label's width."""
+        size = self.preferred.pointSizeF()
+        width = self.contentsRect().width()
+        need = QFontMetricsF(self.preferred).horizontalAdvance(self.text())
+        if width > 1 and need > width:
+            # Text width scales with the point size; a little under, for rounding and hinting.
+            size = max(MIN_POINT_SIZE, size * width / need * 0.97)
+        return size
+
+    def apply_size(self, size: float) -> None:
+        font = QFont(self.preferred)
+        font.setPointSizeF(size)
+        if font != self.font():
+            self.setFont(font)
+
+    def sizeHint(self):
+        hint = super().sizeHint()
+        hint.setHeight(QFontMetricsF(self.preferred).height())  # the height never jumps as the font shrinks
+        return hint
+
+    def minimumSizeHint(self):
+        return QSize(1, self.sizeHint().height())
+
+    def resizeEvent(self, e):
+        super().resizeEvent(e)
+        self._changed()
+
+    def _changed(self) -> None:
+        if self.resized is not None:
+            self.resized()
+        else:
+            self.apply_size(self.fit_size())
+
+
+class _Details(QWidget):
+    """The card's two detail lines (speed-ups; distance to the bound), each elided on its own."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.speedup, self.bound = _ElidedLabel(), _ElidedLabel()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        for label in (self.speedup, self.bound):
+            label.setObjectName("cardDetail")
+            lay.addWidget(label)
+        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+
+    def text(self) -> str:
+        """Both lines, whole (tests, tooltips)."""
+        return f"{self.speedup.full_text}\n{self.bound.full_text}"
 
 
 class _Card(QFrame):
@@ -17,33 +148,47 @@ class _Card(QFrame):
         self.method = method
         self.setObjectName("totalsCard")
         color = method_style.color(method)
-        self.setStyleSheet(f"#totalsCard {{ border-top: 5px solid {color}; }}")
-        self.title = QLabel(method_style.label(method))
+        self.setStyleSheet(f"#totalsCard {{ border-top: 4px solid {color}; }}")
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        self.title = _ElidedLabel()
         self.title.setObjectName("cardTitle")
         self.title.setStyleSheet(f"color: {color};")
-        self.value = QLabel("–")
+        self.title.set_full_text(method_style.label(method))
+        self.value = _FitLabel()
         self.value.setObjectName("cardValue")
         self.value.setToolTip(HELP["cycles"])
-        self.detail = QLabel("")
-        self.detail.setObjectName("cardDetail")
-        self.detail.setWordWrap(True)  # a narrow window wraps the details instead of widening
-        self.detail.setToolTip(HELP["vs_im2col"] + "\n" + HELP["vs_sdk"] + "\n" + HELP["efficiency"])
+        self.detail = _Details()
+        self.speedup, self.bound = self.detail.speedup, self.detail.bound
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(12, 6, 12, 8)
+        lay.setContentsMargins(8, 2, 8, 4)
         lay.setSpacing(0)
-        lay.addWidget(self.title)
-        lay.addWidget(self.value)
-        lay.addWidget(self.detail)
+        for label in (self.title, self.value, self.detail):
+            lay.addWidget(label)
         self.apply_fonts()
+
+    def set_figures(self, cycles: int, speedup: tuple[str, ...], bound: tuple[str, ...]) -> None:
+        self.value.setText(numbers.count(cycles))
+        self.speedup.set_full_text(*speedup)
+        self.bound.set_full_text(*bound)
+        self.setToolTip(f"{method_style.label(self.method)}: {numbers.count(cycles)} cycles\n{speedup[0]}\n{bound[0]}"
+                        f"\n\n{HELP['vs_im2col']}\n{HELP['vs_sdk']}\n{HELP['efficiency']}")
 
     def apply_fonts(self) -> None:
         """Large figures relative to the application font (which View > Larger Text scales)."""
-        base = QApplication.font().pointSizeF()
-        for label, scale in ((self.title, 1.15), (self.value, 2.1)):
-            font = QFont(QApplication.font())
-            font.setPointSizeF(base * scale)
-            font.setBold(True)
-            label.setFont(font)
+        base = QApplication.font()
+        title = QFont(base)
+        title.setBold(True)
+        self.title.setFont(title)
+        value = QFont(base)
+        value.setPointSizeF(base.pointSizeF() * VALUE_SCALE)
+        value.setBold(True)
+        self.value.set_preferred_font(value)
+        detail = QFont(base)
+        detail.setPointSizeF(base.pointSizeF() * 0.9)
+        for label in (self.speedup, self.bound):
+            label.setFont(detail)
+            label.set_full_text(*label.wordings)
+        self.title.set_full_text(*self.title.wordings)
 
     def event(self, e):
         if e.type() == QEvent.ApplicationFontChange:
@@ -55,49 +200,53 @@ class TotalsStrip(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.cards: dict[str, _Card] = {}
+        self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(8, 6, 8, 6)
-        outer.setSpacing(4)
-        self.caption = QLabel("Total computing cycles")
+        outer.setContentsMargins(8, 2, 8, 2)
+        outer.setSpacing(2)
+        self.caption = _ElidedLabel()
         self.caption.setObjectName("cardCaption")
         outer.addWidget(self.caption)
         self._lay = QHBoxLayout()
-        self._lay.setSpacing(10)
-        self._lay.addStretch(1)
+        self._lay.setSpacing(8)
         outer.addLayout(self._lay)
 
-    def show_result(self, result: MapResult | None, methods: tuple[str, ...]) -> None:
-        shown = [m for m in methods if result is not None and m in result.request.methods]
+    def show_result(self, result: MapResult | None, methods: tuple[str, ...], network: str = "") -> None:
+        """One card per method of `methods` that `result` maps, in the registry's order;
+        `network` names the network in the caption."""
+        shown = method_style.ordered(m for m in methods if result is not None and m in result.request.methods)
         for m in list(self.cards):
             if m not in shown:
                 self.cards.pop(m).deleteLater()
-        for m in shown:
+        for i, m in enumerate(shown):  # (re)inserted in the registry's order
             if m not in self.cards:
                 self.cards[m] = _Card(m, self)
-            self._lay.insertWidget(self._lay.count() - 1, self.cards[m])
+                self.cards[m].value.resized = self._fit_values
+            self._lay.insertWidget(i, self.cards[m], 1)
+        self.cards = {m: self.cards[m] for m in shown}
         if result is None:
-            self.caption.setText("Total computing cycles: run the mapping (F5) to see them")
+            self.caption.set_full_text("Total computing cycles: run the mapping (F5) to see them")
             return
         totals = result.totals()
         net = result.request
-        self.caption.setText(f"Total computing cycles · {len(net.layers)} layers on a "
-                             f"{net.array.rows:,} × {net.array.cols:,} array")
+        where = f"{len(net.layers)} layers on a {net.array.rows:,} × {net.array.cols:,} array"
+        self.caption.set_full_text(f"Total computing cycles · {network + ': ' if network else ''}{where}",
+                                   f"Total cycles · {where}")
         for m in shown:
-            card, cycles = self.cards[m], totals[m]
-            card.value.setText(numbers.count(cycles))
-            speedups = []
-            if "im2col" in totals and m != "im2col":
-                speedups.append(f"{numbers.ratio(totals['im2col'] / cycles)} vs im2col")
-            if "sdk" in totals and m not in ("sdk", "im2col"):
-                speedups.append(f"{numbers.ratio(totals['sdk'] / cycles)} vs SDK")
-            lines = speedups + [f"{numbers.percent(result.lower_bound_total(m) / cycles)} of the lower bound"]
-            card.detail.setText("\n".join(lines))
+            self.cards[m].set_figures(totals[m], speedup_texts(totals, m),
+                                      bound_texts(result.lower_bound_total(m), totals[m]))
+        self._fit_values()
+
+    def _fit_values(self) -> None:
+        size = min((c.value.fit_size() for c in self.cards.values()), default=0.0)
+        for card in self.cards.values():
+            card.value.apply_size(size)
 
     def set_stale(self, stale: bool) -> None:
         for card in self.cards.values():
             card.setProperty("stale", stale)
             card.style().unpolish(card)
             card.style().polish(card)
-            for label in (card.value, card.detail):
+            for label in (card.value, card.speedup, card.bound):
                 label.style().unpolish(label)
                 label.style().polish(label)
