@@ -41,6 +41,13 @@ def _paint(view: QGraphicsView, painter: QPainter, target: QRectF) -> None:
         painter.fillRect(target, fg)
 
 
+def _same_dpi(image: QImage, view: QGraphicsView) -> None:
+    """Fonts sized in points come out as on screen (and as in the SVG)."""
+    per_metre = round(view.logicalDpiX() / 0.0254)
+    image.setDotsPerMeterX(per_metre)
+    image.setDotsPerMeterY(per_metre)
+
+
 def chart_size(widget: QWidget) -> QSize:
     """The on-screen size of the chart picture (a PNG is PNG_SCALE times it)."""
     return _view(widget).viewport().size()
@@ -51,6 +58,7 @@ def render_image(widget: QWidget, scale: float = PNG_SCALE) -> QImage:
     size = view.viewport().size()
     image = QImage(round(size.width() * scale), round(size.height() * scale), QImage.Format_ARGB32)
     image.fill(QColor("white"))
+    _same_dpi(image, view)
     # The device pixel ratio scales pens and fonts with the picture (a plain scale would
     # leave pyqtgraph's cosmetic 1-pixel lines half as thick).
     image.setDevicePixelRatio(scale)
@@ -68,6 +76,7 @@ def write_svg(widget: QWidget, path: str | Path, title: str = "") -> None:
     gen.setFileName(str(path))
     gen.setSize(size)
     gen.setViewBox(QRectF(0, 0, size.width(), size.height()))
+    gen.setResolution(view.logicalDpiX())  # point-sized fonts as large as on screen (default 72 dpi)
     gen.setTitle(title or "XbarScope chart")
     gen.setDescription("Exported from XbarScope")
     painter = QPainter(gen)

@@ -1,0 +1,85 @@
+"""The totals cards: numbers never cut, compact height, efficiency the right way round, and
+the methods in the registry's order everywhere (cards, table rows, chart legends)."""
+from __future__ import annotations
+
+from PySide6.QtGui import QFontMetricsF
+
+from engine import ArraySpec
+from engine.batch import MapRequest, map_network
+from engine.methods import METHODS
+from engine.presets import load_preset
+
+from app import method_style
+from app.widgets.totals_strip import TotalsStrip
+
+SCRAMBLED = ("kerntrol", "im2col", "pairs", "vw-sdk", "sdk", "xbar-opt", "vwc-sdk", "vw-flat")
+
+
+def _result(methods):
+    net = load_preset("vgg13-paper")
+    return map_network(MapRequest(tuple(net.layers), ArraySpec(512, 512), method_style.ordered(methods)))
+
+
+def test_ordered_follows_the_registry():
+    assert method_style.ordered(SCRAMBLED) == tuple(METHODS)
+    assert method_style.ordered(("vw-sdk", "sdk", "sdk")) == ("sdk", "vw-sdk")
+    assert method_style.ordered(("zz", "vw-sdk", "aa")) == ("vw-sdk", "zz", "aa")  # unknown last, as given
+
+
+def test_numbers_fit_narrow_cards_and_the_strip_stays_compact(qtbot):
+    strip = TotalsStrip()
+    qtbot.addWidget(strip)
+    strip.resize(900, 100)  # 8 methods in the width left beside the docks at 1280×720
+    strip.show_result(_result(SCRAMBLED), SCRAMBLED, "vgg13-paper")
+    strip.show()
+    qtbot.waitExposed(strip)
+    assert list(strip.cards) == list(METHODS)
+    assert [strip._lay.itemAt(i).widget().method for i in range(len(METHODS))] == list(METHODS)
+    sizes = set()
+    for card in strip.cards.values():
+        v = card.value
+        assert "," in v.text()
+        assert QFontMetricsF(v.font()).horizontalAdvance(v.text()) <= v.contentsRect().width(), card.method
+        sizes.add(round(v.font().pointSizeF(), 2))
+    assert len(sizes) == 1  # one size for all the numbers
+    assert strip.sizeHint().height() <= 115
+
+
+def test_efficiency_is_bound_over_cycles(qtbot):
+    strip = TotalsStrip()
+    qtbot.addWidget(strip)
+    result = _result(("im2col", "sdk", "vw-sdk"))
+    strip.resize(1200, 100)
+    strip.show_result(result, ("im2col", "sdk", "vw-sdk"))
+    strip.show()
+    qtbot.waitExposed(strip)
+    text = strip.cards["im2col"].detail.text()
+    bound, cycles = result.lower_bound_total("im2col"), result.totals()["im2col"]
+    assert f"efficiency {100 * bound / cycles:.1f} % (bound / cycles)" in text
+    assert "of the lower bound" not in text
+    assert "3.16× vs im2col" in strip.cards["vw-sdk"].detail.text()
+    # Wide cards show the whole wording; the full one is in the card's tooltip whatever the width.
+    assert strip.cards["vw-sdk"].bound.text() == strip.cards["vw-sdk"].bound.full_text
+    assert "(bound / cycles)" in strip.cards["sdk"].toolTip()
+
+
+def test_scrambled_ticks_give_one_order_in_cards_rows_and_legends(qtbot, open_app_window):
+    w = open_app_window("vgg13-paper")
+    qtbot.waitUntil(lambda: w.mapping.result is not None, timeout=20000)
+    ed = w.array_editor
+    for m in ed.method_boxes:
+        ed.method_boxes[m].setChecked(False)
+    with qtbot.waitSignal(w.mapping.result_ready, timeout=30000):
+        for m in ("vw-flat", "kerntrol", "im2col", "vw-sdk"):  # ticked out of order
+            ed.method_boxes[m].setChecked(True)
+        w.mapping.run()
+    qtbot.waitUntil(lambda: set(w.central.totals.cards) >= {"vw-flat", "kerntrol", "im2col", "vw-sdk"}, timeout=5000)
+    want = [m for m in METHODS if m in w.mapping.result.request.methods and m in ed.methods()]
+    assert list(w.central.totals.cards) == want
+    rows = w.results_model.rows
+    assert [r.method for r in rows if r.layer_index == 0] == want
+    assert [r.method for r in rows if r.is_total] == want
+    labels = [method_style.label(m) for m in want]
+    for chart in (w.comparison.widget, w.bound_panel.widget):
+        assert [label.text for _, label in chart.legend.items] == labels
+        assert chart.methods == tuple(want)
