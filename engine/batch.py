@@ -11,7 +11,7 @@ from typing import Callable
 
 from .errors import XbarError, check_cancel
 from .layers import ArraySpec, ConvLayer
-from .methods import has_batch, map_layer, map_many
+from .methods import has_batch, map_layer, map_many, method_options, plan_for, shape_key, shares_plans
 from .plan import Plan, lower_bound
 
 Progress = Callable[[int, int, str], None]
@@ -71,17 +71,32 @@ def map_network(request: MapRequest, progress: Progress | None = None,
             done += len(request.layers)
             continue
         plans = []
+        # Layers of one shape are mapped once (a long list repeats a few shapes).
+        memo = {} if _shares(method, opts) else None
         for layer in request.layers:
             check_cancel(should_stop)
             if progress:
                 progress(done, total, f"{layer.name} ({method})")
-            plans.append(map_one(layer, request.array, method, **opts))
+            seen = memo.get(shape_key(layer)) if memo is not None else None
+            if seen is not None:
+                plans.append(plan_for(seen, layer))
+            else:
+                plans.append(map_one(layer, request.array, method, **opts))
+                if memo is not None:
+                    memo[shape_key(layer)] = plans[-1]
             done += 1
         per_method[method] = plans
     if progress:
         progress(total, total, "done")
     rows = tuple({m: per_method[m][i] for m in request.methods} for i in range(len(request.layers)))
     return MapResult(request, rows)
+
+
+def _shares(method: str, opts: dict) -> bool:
+    try:
+        return shares_plans(method, method_options(method, opts))
+    except XbarError:  # bad options: map_one reports them, with the layer's name
+        return False
 
 
 @dataclass(frozen=True)

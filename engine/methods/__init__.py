@@ -10,28 +10,35 @@ builds the options by name (`method_options`); `OPTIONS` lists the option classe
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import fields
 from typing import Callable
 
 from ..errors import XbarError
 from ..layers import ArraySpec, ConvLayer
-from ..plan import Plan
+from ..plan import Plan, Region
 
 MethodFn = Callable[[ConvLayer, ArraySpec], Plan]
 METHODS: dict[str, MethodFn] = {}
 DESCRIPTIONS: dict[str, str] = {}
 OPTIONS: dict[str, type] = {}
 _BATCH: dict[str, Callable] = {}
+_PER_LAYER_BATCH: set[str] = set()  # batch passes that map each layer on its own (no network view)
 
 
-def register(name: str, description: str, batch: Callable | None = None, options: type | None = None):
+def register(name: str, description: str, batch: Callable | None = None, options: type | None = None,
+             batch_per_layer: bool = False):
     """Register a method; `batch(layers, array[, options]) -> list[Plan]` may map many layers in
-    one pass (and, for network-level methods, see them together); `options` its option class."""
+    one pass (and, for network-level methods, see them together); `options` its option class.
+    `batch_per_layer`: the batch pass maps every layer on its own (only faster), so layers of
+    one shape may share a plan; a batch without it is taken to see the network as a whole."""
     def deco(fn: MethodFn) -> MethodFn:
         METHODS[name] = fn
         DESCRIPTIONS[name] = description
         if batch is not None:
             _BATCH[name] = batch
+            if batch_per_layer:
+                _PER_LAYER_BATCH.add(name)
         if options is not None:
             OPTIONS[name] = options
         return fn
@@ -86,14 +93,60 @@ def has_batch(method: str) -> bool:
     return method in _BATCH
 
 
+def shape_key(layer: ConvLayer) -> tuple:
+    """Everything of a layer a plan depends on: all but its name."""
+    return (layer.in_h, layer.in_w, layer.in_c, layer.out_c, layer.k_h, layer.k_w, layer.stride_h,
+            layer.stride_w, layer.pad_h, layer.pad_w, layer.groups, layer.kind)
+
+
+def plan_for(plan: Plan, layer: ConvLayer) -> Plan:
+    """`plan`, made for a layer of the same shape (`shape_key`), as the plan of `layer`.
+
+    A shallow copy, so the figures already computed (cycles, conversions, ...) come along:
+    repeated layers of a long list cost one mapping and one count, not one each."""
+    if plan.layer is layer:
+        return plan
+    _ = plan.cycles, plan.n_pw, plan.lower_bound, plan.conversions()  # computed once, copied to every twin
+    new = copy.copy(plan)
+    object.__setattr__(new, "layer", layer)
+    if plan.regions:  # region layers are named after their layer (plan.region_layer)
+        object.__setattr__(new, "regions", tuple(
+            Region(r.oy, r.ox, plan_for(r.plan, ConvLayer(**{**r.plan.layer.to_dict(),
+                                                            "name": f"{layer.name}@{r.oy},{r.ox}"})))
+            for r in plan.regions))
+    comp = plan.compression
+    if comp is not None and comp.base is not None:
+        comp = copy.copy(comp)
+        object.__setattr__(comp, "base", plan_for(comp.base, layer))
+        object.__setattr__(new, "compression", comp)
+    return new
+
+
+def shares_plans(method: str, options=None) -> bool:
+    """Whether layers of one shape get one plan: not for network-level passes (vwc-sdk's
+    pruning looks at the neighbours), nor when weights are given (they differ per layer)."""
+    if method in _BATCH and method not in _PER_LAYER_BATCH:
+        return False
+    return getattr(options, "weights", None) is None
+
+
 def map_many(layers, array: ArraySpec, method: str, **options) -> list[Plan]:
     """Plans for many layers with one method: one vectorized pass where the method has one,
-    the whole list at once for network-level methods (vwc-sdk propagates its pruning)."""
+    the whole list at once for network-level methods (vwc-sdk propagates its pruning).
+    Layers of one shape are mapped once (see `shares_plans`)."""
     fn = get(method)
     batch = _BATCH.get(method)
     args = () if not options else (method_options(method, options),)
     args = tuple(a for a in args if a is not None)
-    return batch(list(layers), array, *args) if batch else [fn(layer, array, *args) for layer in layers]
+    layers = list(layers)
+    if not shares_plans(method, args[0] if args else None):
+        return batch(layers, array, *args) if batch else [fn(layer, array, *args) for layer in layers]
+    first: dict = {}  # shape -> index of its first layer
+    index = [first.setdefault(shape_key(layer), i) for i, layer in enumerate(layers)]
+    unique = [layers[i] for i in first.values()]
+    plans = batch(unique, array, *args) if batch else [fn(layer, array, *args) for layer in unique]
+    by_first = dict(zip(first.values(), plans))
+    return [plan_for(by_first[j], layer) for j, layer in zip(index, layers)]
 
 
 from . import im2col, sdk, vw_sdk, flat, xbar_opt  # noqa: E402,F401  (registers the built-in methods)

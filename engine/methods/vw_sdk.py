@@ -180,6 +180,6 @@ def vw_sdk_many(layers, array: ArraySpec) -> list[Plan]:
 
 
 @register("vw-sdk", "variable rectangular parallel window with channel tiling (exhaustive search)",
-          batch=vw_sdk_many)
+          batch=vw_sdk_many, batch_per_layer=True)
 def vw_sdk(layer: ConvLayer, array: ArraySpec) -> Plan:
     return _plan(layer, array, search(layer, array))
