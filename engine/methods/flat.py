@@ -7,13 +7,35 @@ than VW-SDK's channel splits, so `vw-flat` never needs more cycles than `vw-sdk`
 """
 from __future__ import annotations
 
+from functools import lru_cache
+from math import isqrt
+
 import numpy as np
 
 from ..layers import ArraySpec, ConvLayer
 from ..plan import Plan
 from . import register
 
-_CHUNK = 1 << 21  # candidates per numpy pass
+_CHUNK = 1 << 18  # candidates per numpy pass: bounds memory on huge OFMs
+
+
+@lru_cache(maxsize=1 << 14)
+def ceil_classes(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The runs of k = 1..n with equal ceil(n/k), as (first k, last k) int64 arrays, ascending.
+
+    O(sqrt(n)): the run of quotient q starts at ceil(n/q); every quotient is either that of
+    some k <= isqrt(n)+1 or at most isqrt(n)+1 itself, so those starts are all the starts."""
+    m = isqrt(n) + 1
+    small = np.arange(1, m + 1, dtype=np.int64)
+    cand = np.unique(np.concatenate((small, -(-n // small))))
+    cand = cand[cand <= n]
+    q = -(-n // cand)
+    prev = -(-n // np.maximum(cand - 1, 1))
+    lo = cand[(cand == 1) | (prev != q)]
+    hi = np.append(lo[1:] - 1, n)
+    lo.setflags(write=False)
+    hi.setflags(write=False)
+    return lo, hi
 
 
 class FlatGrid:
@@ -36,8 +58,48 @@ class FlatGrid:
     def best(self, h: int, w: int) -> tuple[int, int, int, int, int]:
         """(cycles, nh, nw, ar, ac) of the best single PW for an h x w OFM rectangle.
 
-        Exhaustive over nh <= h, nw <= w; ties broken as VW-SDK's (higher weight
-        utilization, smaller nh, smaller Ph*Pw)."""
+        Exact over nh <= h, nw <= w; ties broken as VW-SDK's (higher weight utilization,
+        smaller nh, smaller Ph*Pw). Equal to `best_exhaustive`, without its h x w grid:
+
+        - for one nh, the nw with the same ceil(w/nw) form a class (O(sqrt(w)) classes).
+          Along a class the PW count is fixed and AR, AC never fall, so its first nw has
+          the fewest cycles, and the members with those cycles are a prefix that ends
+          where AR or AC would grow. Its last member has the most copies at the same
+          AR*AC, the highest weight utilization: it alone can win, so only it is evaluated.
+        """
+        g, a = self.g, self.array
+        lo, hi = (v.astype(np.float64) for v in ceil_classes(w))
+        best = None
+        step = max(1, _CHUNK // lo.size)
+        kh, kw, sh, sw = float(g.k_h), float(g.k_w), float(g.stride_h), float(g.stride_w)
+        ic, oc, rows, cl = float(g.in_c), float(g.out_c), float(a.rows), float(a.logical_cols)
+        n_w = np.ceil(w / lo)[None, :]
+        for start in range(1, h + 1, step):
+            nh = np.arange(start, min(h, start + step - 1) + 1, dtype=np.float64)[:, None]
+            ph = kh + (nh - 1) * sh
+            # float64 is exact here (values < 2**52) and divides far faster than int64
+            ar = np.ceil(ph * (kw + (lo - 1) * sw) * ic / rows)
+            ac = np.ceil(nh * lo * oc / cl)
+            # Widest nw of the class with the same AR (Ph*Pw*IC <= AR*R) and AC (nh*nw*OC <= AC*Cl).
+            nw_ar = np.floor((np.floor(ar * rows / (ph * ic)) - kw) / sw) + 1
+            nw_ac = np.floor(ac * cl / (nh * oc))
+            nw = np.minimum(np.minimum(hi, nw_ar), nw_ac)
+            cycles = np.ceil(h / nh) * n_w * ar * ac
+            ii, jj = np.nonzero(cycles == cycles.min())
+            nhs, nws = nh[ii, 0], nw[ii, jj]
+            a_, c_ = ar[ii, jj], ac[ii, jj]
+            pix = (kh + (nhs - 1) * sh) * (kw + (nws - 1) * sw)
+            k = np.lexsort((pix, nhs, -(nhs * nws) / (a_ * c_)))[0]
+            cand = (int(cycles[ii[k], jj[k]]), -float(nhs[k] * nws[k] / (a_[k] * c_[k])), int(nhs[k]), int(pix[k]),
+                    int(nws[k]), int(a_[k]), int(c_[k]))
+            if best is None or cand[:4] < best[:4]:
+                best = cand
+        cyc, _, nh_, _, nw_, ar_, ac_ = best
+        return cyc, nh_, nw_, ar_, ac_
+
+    def best_exhaustive(self, h: int, w: int) -> tuple[int, int, int, int, int]:
+        """`best` by evaluating every (nh, nw) of the h x w grid: the tests' oracle."""
+
         g = self.g
         best = None
         nw = np.arange(1, w + 1, dtype=np.float64)[None, :]

@@ -23,6 +23,7 @@ from .flat import FlatGrid, flat_plan
 # Above this many bulk candidates the edge-aware search is skipped (plain vw-flat):
 # it keeps the search's memory bounded on absurdly large OFMs.
 MAX_BULK_CANDIDATES = 1 << 22
+_CHUNK = 1 << 18  # bulk candidates per numpy pass
 
 
 def _leftovers(oh: int, ow: int, hb: int, wb: int):
@@ -50,26 +51,39 @@ def edge_aware(layer: ConvLayer, array: ArraySpec) -> tuple[int, list]:
     best_total, best_regions = cyc, [(0, 0, oh, ow, nh, nw, ar, ac)]
     if oh * ow > MAX_BULK_CANDIDATES or oh * ow == 1:
         return best_total, best_regions
-    nh_v = np.arange(1, oh + 1, dtype=np.float64)[:, None]
-    nw_v = np.arange(1, ow + 1, dtype=np.float64)[None, :]
-    t_ar, t_ac = grid.tiles(nh_v, nw_v)
-    hb, wb = np.floor(oh / nh_v) * nh_v, np.floor(ow / nw_v) * nw_v
-    bulk = (hb / nh_v) * (wb / nw_v) * t_ar * t_ac
-    # Optimistic cost: no region beats the section 4 bound of its own area.
+    # Optimistic cost of every bulk PW (no region beats the section 4 bound of its own
+    # area), row block by row block; only the candidates under the vw-flat plan are kept,
+    # so memory stays a few arrays of OW floats per block, not a dozen OH x OW grids.
     per_out = ceil_div(g.k_h * g.k_w * g.in_c, array.rows) * g.out_c * array.cells_per_weight
-    rest = (oh * ow - hb * wb) * per_out
-    optimistic = bulk + np.ceil(rest / array.cols)
-    flat_opt = optimistic.ravel()
-    for idx in np.argsort(flat_opt, kind="stable"):
-        if flat_opt[idx] >= best_total:
+    nw_v = np.arange(1, ow + 1, dtype=np.float64)[None, :]
+    wb_v = np.floor(ow / nw_v) * nw_v
+    step = max(1, _CHUNK // ow)
+    keep_idx, keep_opt = [], []
+    for start in range(1, oh + 1, step):
+        nh_v = np.arange(start, min(oh, start + step - 1) + 1, dtype=np.float64)[:, None]
+        t_ar, t_ac = grid.tiles(nh_v, nw_v)
+        hb = np.floor(oh / nh_v) * nh_v
+        bulk = (hb / nh_v) * (wb_v / nw_v) * t_ar * t_ac
+        optimistic = (bulk + np.ceil((oh * ow - hb * wb_v) * per_out / array.cols)).ravel()
+        hit = np.flatnonzero(optimistic < best_total)
+        keep_idx.append(hit + (start - 1) * ow)
+        keep_opt.append(optimistic[hit])
+    idx_v, opt_v = np.concatenate(keep_idx), np.concatenate(keep_opt)
+    # Visited in the order of a stable sort of the whole grid (the filter keeps that order).
+    order = np.argsort(opt_v, kind="stable")
+    for k in order:
+        if opt_v[k] >= best_total:
             break
-        i, j = divmod(int(idx), ow)
+        i, j = divmod(int(idx_v[k]), ow)
         b_nh, b_nw = i + 1, j + 1
         b_hb, b_wb = oh // b_nh * b_nh, ow // b_nw * b_nw
-        bulk_region = (0, 0, b_hb, b_wb, b_nh, b_nw, int(t_ar[i, j]), int(t_ac[i, j]))
+        t_ar, t_ac = grid.tiles(np.float64(b_nh), np.float64(b_nw))
+        b_ar, b_ac = int(t_ar), int(t_ac)
+        bulk_cycles = (oh // b_nh) * (ow // b_nw) * b_ar * b_ac
+        bulk_region = (0, 0, b_hb, b_wb, b_nh, b_nw, b_ar, b_ac)
         for cut in _leftovers(oh, ow, b_hb, b_wb):
             regions = [bulk_region] + [(oy, ox, h, w) + best(h, w)[1:] for oy, ox, h, w in cut]
-            total = int(bulk[i, j]) + sum(best(h, w)[0] for _, _, h, w in cut)
+            total = bulk_cycles + sum(best(h, w)[0] for _, _, h, w in cut)
             if total < best_total:
                 best_total, best_regions = total, regions
     return best_total, best_regions
