@@ -12,10 +12,12 @@ import numpy as np
 from ..layers import ArraySpec, ConvLayer
 from ..plan import Plan
 from . import register
+from .flat import ceil_classes
 from .im2col import im2col_tiles
 
 # Candidates evaluated per numpy pass: bounds memory on huge OFMs.
 _CHUNK = 1 << 21
+_ROWS = 1 << 20  # (layer, nh) rows per group of layers
 
 
 def candidate_grid(layer: ConvLayer, array: ArraySpec, nh: np.ndarray, nw: np.ndarray) -> dict:
@@ -65,14 +67,11 @@ def _search_one(geom: tuple, rows: int, cl: int):
 
 def _classes(out: np.ndarray):
     """For each out[i]: the runs of n = 1..out[i] with equal ceil(out[i]/n), as
-    (index i, first n, last n) arrays, ordered by i then n."""
-    lay = np.repeat(np.arange(out.size), out)
-    n = np.arange(lay.size) - np.repeat(np.cumsum(out) - out, out) + 1
-    q = -(-out[lay] // n)
-    new = np.concatenate(([True], (q[1:] != q[:-1]) | (lay[1:] != lay[:-1])))
-    starts = np.flatnonzero(new)
-    ends = np.append(starts[1:], n.size) - 1
-    return lay[starts], n[starts], n[ends]
+    (index i, first n, last n) arrays, ordered by i then n. O(sqrt(out[i])) runs each."""
+    runs = [ceil_classes(int(n)) for n in out.tolist()]
+    sizes = np.array([lo.size for lo, _ in runs], dtype=np.int64)
+    return (np.repeat(np.arange(out.size), sizes), np.concatenate([lo for lo, _ in runs]),
+            np.concatenate([hi for _, hi in runs]))
 
 
 def _fit_limit(k, s, budget):
@@ -96,11 +95,27 @@ def search_many(geoms: list[tuple], rows: int, cl: int) -> list:
 
     Candidates of all layers are flattened into one vector (in chunks of whole rows, to
     bound memory), so numpy's per-call overhead is paid once per network, not per layer.
+    Repeated geometries are searched once; layers go in groups of bounded (layer, nh) rows.
     """
     G = np.asarray(geoms, dtype=np.int64).reshape(-1, 8)
+    if not len(G):
+        return []
+    G, inv = np.unique(G, axis=0, return_inverse=True)
+    k_h, k_w, s_h, s_w = G[:, 0], G[:, 1], G[:, 2], G[:, 3]
+    nh_lim = np.minimum(np.minimum(G[:, 6], _fit_limit(k_h, s_h, rows // k_w)), cl)
+    best: list = []
+    ends = np.cumsum(nh_lim)
+    start = 0
+    while start < len(G):
+        stop = max(start + 1, int(np.searchsorted(ends, ends[start] - nh_lim[start] + _ROWS, side="right")))
+        best += _search_group(G[start:stop], nh_lim[start:stop], rows, cl)
+        start = stop
+    return [best[i] for i in inv.reshape(-1).tolist()]
+
+
+def _search_group(G: np.ndarray, nh_lim: np.ndarray, rows: int, cl: int) -> list:
     k_h, k_w, s_h, s_w, ic, oc, oh, ow = G.T
     fk_w, fs_w, fic, foc, foh, fow = (v.astype(np.float64) for v in (k_w, s_w, ic, oc, oh, ow))
-    nh_lim = np.minimum(np.minimum(oh, _fit_limit(k_h, s_h, rows // k_w)), cl)
     # One entry per (layer, nh), in layer order.
     r_layer = np.repeat(np.arange(len(G)), nh_lim)
     r_nh = np.arange(r_layer.size) - np.repeat(np.cumsum(nh_lim) - nh_lim, nh_lim) + 1
