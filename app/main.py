@@ -23,7 +23,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="start offscreen, map, save a picture of the window, exit")
     p.add_argument("--report", metavar="FILE.html",
                    help="map offscreen, write a self-contained HTML report (setup, totals, charts, "
-                   "results, each layer's crossbar; --method picks the plan shown), print its path, exit")
+                   "results, each layer's crossbar; --method picks the plan shown, --methods default "
+                   "im2col,sdk,vw-sdk), print its path, exit")
     p.add_argument("--size", metavar="WxH", help="window size, e.g. 1600x1000")
     p.add_argument("--methods", metavar="M1,M2", help="methods to map, e.g. vw-sdk,xbar-opt (default: "
                    "the ones ticked last time, or im2col,sdk,vw-sdk)")

@@ -170,3 +170,28 @@ def test_menu_command_writes_the_report_of_the_window(qtbot, open_app_window, tm
     dialog_script.save_path = str(tmp_path / "unwritable" / "r.html")
     assert export_report_dialog(w) is None
     assert dialog_script.errors and "does not exist" in dialog_script.errors[-1][1]
+
+
+def test_menu_command_cancel_and_stale_results_write_nothing(qtbot, open_app_window, tmp_path, dialog_script,
+                                                             monkeypatch):
+    from PySide6.QtWidgets import QProgressDialog
+
+    from app.models.layer_rows import COLUMN_INDEX
+
+    w = open_app_window("vgg13-paper")
+    with qtbot.waitSignal(w.mapping.result_ready, timeout=10000):
+        assert w.mapping.run()
+    folder = tmp_path / "out"
+    folder.mkdir()
+    dialog_script.save_path = str(folder / "r.html")
+    with monkeypatch.context() as m:  # (not monkeypatch.undo(): that would bring back the real dialogs)
+        m.setattr(QProgressDialog, "wasCanceled", lambda self: True)  # Cancel pressed at once
+        assert export_report_dialog(w) is None
+    assert dialog_script.errors == [] and list(folder.iterdir()) == []
+    assert "cancelled" in w.statusBar().currentMessage()
+
+    w.mapping.auto_run = False  # keep the edited inputs unmapped
+    model = w.layer_model
+    assert model.setData(model.index(1, COLUMN_INDEX["in_c"]), "128")
+    assert export_report_dialog(w) is None
+    assert "out of date" in dialog_script.errors[-1][1] and list(folder.iterdir()) == []
