@@ -26,6 +26,26 @@ def request_for(net, array: tuple[int, int] | None, methods: tuple[str, ...] | N
     return MapRequest(net.layers, spec, request_methods(shown), options), shown
 
 
+NOISE = ("This plugin does not support propagateSizeHints()",)  # the offscreen platform, on every show()
+
+
+def quiet_offscreen_noise() -> None:
+    """Keep stderr for errors: drop the offscreen platform's notice, pass every other message on."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    previous = None
+
+    def handler(kind, context, message):
+        if message in NOISE:
+            return
+        if previous is not None:
+            previous(kind, context, message)
+        else:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
+
+
 def run(path: str, net, array, methods, selected: str | None = None) -> int:
     from app.startup import create_application
 
@@ -37,6 +57,7 @@ def run(path: str, net, array, methods, selected: str | None = None) -> int:
         if selected is not None and selected not in request.methods:
             raise XbarError(f"--method {selected}: not among the mapped methods ({', '.join(request.methods)})")
         result = map_network(request)
+        quiet_offscreen_noise()
         create_application()
         written = write_report(path, result, net.name, request.array, request.options, shown, selected,
                                network_source=source_text(net.source), description=net.description)
