@@ -6,18 +6,13 @@ is File > Export Report. The HTML itself is built without Qt in `build.py`; `pic
 """
 from __future__ import annotations
 
+from .write import write_report  # Qt-free to import: it loads the painting code when it runs
 
-def write_report(*args, **kwargs):
-    from .write import write_report as run
-
-    return run(*args, **kwargs)
-
-
-write_report.__doc__ = "See app.report.write.write_report."
+__all__ = ["export_report_dialog", "write_report"]
 
 
 def export_report_dialog(window, path=None):
     """File > Export Report on `window` (the MainWindow); returns the path written or None."""
-    from .dialog import export_report_dialog as run
+    from .dialog import export_report_dialog as run  # Qt widgets: loaded only when asked
 
     return run(window, path)

@@ -36,7 +36,7 @@ def _progress_dialog(window) -> QProgressDialog:
 def export_report_dialog(window, path: str | None = None) -> Path | None:
     """The menu command. `window`: the MainWindow. Returns the path written, None if cancelled or
     failed (the failure shown through app.dialogs.error). `path` skips the file dialog."""
-    from . import write_report
+    from .write import write_report
 
     mapping = window.mapping
     result = mapping.result
