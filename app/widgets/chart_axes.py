@@ -95,6 +95,14 @@ def subject_text(network: str, array=None, methods=(), options: dict | None = No
     return " · ".join(parts) + (f"\n{extra}" if extra else "")  # the options on a line of their own
 
 
+def set_plot_title(plot: pg.PlotItem, html: str) -> None:
+    """A PlotItem title of several lines: pyqtgraph fixes the title row at 30 px (one line)."""
+    plot.setTitle(html, size=title_size(), color=TEXT)
+    height = plot.titleLabel.item.boundingRect().height() + 4
+    plot.titleLabel.setMaximumHeight(height)
+    plot.layout.setRowFixedHeight(0, height)
+
+
 class ChartHeading:
     """A chart's heading (what it shows, then its network, array and options) in a pyqtgraph
     LabelItem, and the out-of-date state: a warning prefix in the heading and dimmed plots,

@@ -29,13 +29,25 @@ def _view(widget: QWidget) -> QGraphicsView:
     return view
 
 
+def _export_mode(view: QGraphicsView, on: bool, painter: QPainter) -> None:
+    opts = {"antialias": True, "background": view.backgroundBrush().color(), "painter": painter,
+            "resolutionScale": 1.0}  # the painter's own scale (device pixel ratio) sizes the symbols
+    for item in view.scene().items():
+        if hasattr(item, "setExportMode"):
+            item.setExportMode(on, opts)
+
+
 def _paint(view: QGraphicsView, painter: QPainter, target: QRectF) -> None:
     """The visible part of the scene, exactly as on screen, scaled into `target`."""
     source = view.mapToScene(view.viewport().rect()).boundingRect()
     painter.setRenderHint(QPainter.Antialiasing)
     painter.setRenderHint(QPainter.TextAntialiasing)
     painter.fillRect(target, view.backgroundBrush().color() if view.backgroundBrush().style() else QColor("white"))
+    # Export mode, as pyqtgraph's own exporters set it: scatter symbols drawn as shapes, not
+    # from the on-screen pixmap atlas (which an SVG turns into rows of broken fragments).
+    _export_mode(view, True, painter)
     view.scene().render(painter, target, source, Qt.IgnoreAspectRatio)
+    _export_mode(view, False, painter)
     fg = view.foregroundBrush()
     if fg.style() != Qt.NoBrush:  # an out-of-date chart's veil goes into the file too
         painter.fillRect(target, fg)

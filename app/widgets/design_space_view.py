@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QV
 
 from app import method_style, numbers
 from app.design_space import READINGS, DesignSpace, base_method, candidate_at, focus_box, method_title
-from app.widgets.chart_axes import TEXT, ChartHeading, styled_plot, subject_text, title_size
+from app.widgets.chart_axes import ChartHeading, set_plot_title, styled_plot, subject_text
 from app.widgets.chart_export import export_button, file_stem
 
 _CMAP = pg.colormap.get("viridis")
@@ -145,7 +145,7 @@ class DesignSpaceView(QWidget):
             self.plot.addItem(item)
         self.heading = ChartHeading(self.plot.titleLabel,
                                     [self.plot.vb, self.plot.getAxis("left"), self.plot.getAxis("bottom"), self.bar],
-                                    lambda html: self.plot.setTitle(html, size=title_size(), color=TEXT))
+                                    lambda html: set_plot_title(self.plot, html))
         self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
         self.plot.scene().sigMouseClicked.connect(self._mouse_clicked)
         self.plot_widget.setToolTip("Brighter = fewer cycles (or more rows saved). ★ the method's plan; "

@@ -10,7 +10,7 @@ from engine.batch import SweepResult
 
 from app import method_style, numbers
 from app.background_jobs import SWEEP_SIZES
-from app.widgets.chart_axes import TEXT, ChartHeading, CountAxis, LabelAxis, styled_plot, subject_text, title_size
+from app.widgets.chart_axes import TEXT, ChartHeading, CountAxis, LabelAxis, set_plot_title, styled_plot, subject_text
 from app.widgets.chart_export import export_button, file_stem
 from app.widgets.job_progress_bar import JobProgressBar
 
@@ -45,7 +45,7 @@ class SweepChart(QWidget):
         styled_plot(self.plot, TITLE, "total cycles (log)", "array rows = columns")
         self.heading = ChartHeading(self.plot.titleLabel,
                                     [self.plot.vb, self.plot.getAxis("left"), self.plot.getAxis("bottom")],
-                                    lambda html: self.plot.setTitle(html, size=title_size(), color=TEXT))
+                                    lambda html: set_plot_title(self.plot, html))
         self.heading.set(TITLE, "Run the sweep to see the network's total cycles at each array size")
         self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="10pt", labelTextColor=TEXT)  # dark: legible on a projector
         self.size_axis.set_labels({int(np.log2(s)): f"{s}" for s in SWEEP_SIZES})
