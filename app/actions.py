@@ -12,6 +12,8 @@ SPECS = {
     "save_as": ("Save &As…", QKeySequence.SaveAs, "Save the project under a new name (Ctrl+Shift+S)"),
     "import": ("&Import Layer List…", "Ctrl+I", "Import layers from JSON, CSV, NeuroSim or SCALE-Sim (Ctrl+I)"),
     "export_csv": ("&Export Results as CSV…", "Ctrl+E", "Save the results table as CSV (Ctrl+E)"),
+    "export_report": ("Export &Report…", "Ctrl+Shift+E", "One self-contained HTML report: setup, totals, charts, "
+                      "results and every layer's crossbar (Ctrl+Shift+E)"),
     "quit": ("&Quit", QKeySequence.Quit, "Quit XbarScope (Ctrl+Q)"),
     "run": ("&Run Mapping", "F5", "Map every layer with every chosen method (F5)"),
     "cancel": ("&Cancel", "Esc", "Stop the running job (Esc)"),

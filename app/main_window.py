@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         for name in ("new", "open"):
             file_menu.addAction(a[name])
         file_menu.addMenu(self.recent_menu)
-        for name in ("save", "save_as", None, "import", "export_csv"):
+        for name in ("save", "save_as", None, "import", "export_csv", "export_report"):
             file_menu.addSeparator() if name is None else file_menu.addAction(a[name])
         crossbar_menu = file_menu.addMenu("Export &Crossbar")
         for name in CROSSBAR_EXPORTS:
@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
         a["save_as"].triggered.connect(p.save_as)
         a["import"].triggered.connect(lambda: p.import_file())
         a["export_csv"].triggered.connect(self.export_results)
+        a["export_report"].triggered.connect(self.export_report)
         a["quit"].triggered.connect(self.close)
         a["about"].triggered.connect(lambda: show_about(self))
         a["shortcuts"].triggered.connect(lambda: help_menu.show_shortcuts(self))
@@ -189,6 +190,11 @@ class MainWindow(QMainWindow):
 
     def export_results(self) -> None:
         export_results_csv(self, self.results_table)
+
+    def export_report(self) -> None:
+        from app.report import export_report_dialog  # the report's modules load when first used
+
+        export_report_dialog(self)
 
     def build_charts(self) -> None:
         """Build the pyqtgraph panels and the crossbar view (after the first paint: see LazyPanel)."""

@@ -167,6 +167,12 @@ def test_menu_command_writes_the_report_of_the_window(qtbot, open_app_window, tm
     text = " ".join(parse(written.read_text(encoding="utf-8")).text)
     assert "77,102" in text and "SDK plan of each layer" in text
 
+    # File > Export Report (Ctrl+Shift+E) runs the same command.
+    dialog_script.save_path = str(tmp_path / "from-menu.html")
+    assert w.commands["export_report"] in w.menuBar().actions()[0].menu().actions()
+    w.commands["export_report"].trigger()
+    assert (tmp_path / "from-menu.html").is_file() and dialog_script.errors == []
+
     dialog_script.save_path = str(tmp_path / "unwritable" / "r.html")
     assert export_report_dialog(w) is None
     assert dialog_script.errors and "does not exist" in dialog_script.errors[-1][1]
