@@ -6,10 +6,15 @@
 - one 1024x1024 cell layout (all six cell maps);
 - one functional verify of a 56x56x64->64 layer;
 - the vectorized VW-SDK search against the scalar oracle (tests/engine/oracle.py) on resnet50
-  over the array sweep.
+  over the array sweep;
+- at the guard limits (`--guards` runs only this): one 8192x8192x4096->4096 1x1 layer with every
+  registered method, each in a fresh subprocess (time, peak RSS), and 100,000-layer lists
+  (repeated shapes, and all distinct) mapped by map_network with their conversions counted.
+  `--root DIR` measures another checkout (e.g. a git worktree of an older commit).
 """
 from __future__ import annotations
 
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -34,6 +39,72 @@ def timed(fn, repeat=3):
         out = fn()
         best = min(best, time.perf_counter() - t)
     return best, out
+
+
+# Run in a fresh interpreter so the peak RSS is this method's alone.
+_HUGE = r"""
+import resource, sys, time
+sys.path.insert(0, sys.argv[1])
+from engine import ArraySpec, ConvLayer
+from engine.methods import map_layer
+layer = ConvLayer("huge", 8192, 8192, 4096, 4096, 1, 1)
+t = time.perf_counter()
+plan = map_layer(layer, ArraySpec(512, 512), sys.argv[2])
+plan.to_dict()
+print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, plan.cycles)
+"""
+
+_MANY = r"""
+import random, resource, sys, time
+sys.path.insert(0, sys.argv[1])
+from engine import ArraySpec, ConvLayer
+from engine.batch import MapRequest, map_network
+from engine.methods import DEFAULT_METHODS, METHODS
+rnd = random.Random(0)
+if sys.argv[2] == "repeated":  # a few shapes, as real networks repeat blocks
+    shapes = [(rnd.choice([7, 14, 28, 56]), rnd.choice([16, 32, 64]), rnd.choice([16, 32, 64])) for _ in range(100)]
+    layers = [ConvLayer(f"l{i}", s[0], s[0], s[1], s[2], 3, 3, pad_h=1, pad_w=1)
+              for i, s in enumerate(rnd.choice(shapes) for _ in range(100_000))]
+else:  # every layer a shape of its own
+    seen = {}
+    while len(seen) < 100_000:
+        seen.setdefault((rnd.randint(3, 64), rnd.randint(3, 64), rnd.randint(1, 128), rnd.randint(1, 128)), None)
+    layers = [ConvLayer(f"l{i}", h, w, ic, oc, 3, 3) for i, (h, w, ic, oc) in enumerate(seen)]
+methods = tuple(DEFAULT_METHODS) if sys.argv[3] == "default" else tuple(METHODS)
+t = time.perf_counter()
+res = map_network(MapRequest(tuple(layers), ArraySpec(512, 512), methods))
+t_map = time.perf_counter() - t
+for row in res.plans:  # what a results table or the CLI reads next
+    for p in row.values():
+        p.conversions()
+print(t_map, time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def guards(root: Path, timeout: float = 120) -> None:
+    from engine.methods import METHODS
+
+    def run(code, *args):
+        try:
+            out = subprocess.run([sys.executable, "-c", code, str(root), *args], capture_output=True, text=True,
+                                 timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+        return out.stdout.split() if out.returncode == 0 else None
+
+    print(f"\nAt the guard limits ({root}):")
+    print("one 8192x8192x4096->4096 1x1 layer on 512x512, fresh process per method (targets: 2 s, 300 MB)")
+    for m in METHODS:
+        r = run(_HUGE, m)
+        print(f"  {m:<10}" + (f"{float(r[0]):8.2f} s {int(r[1]):6d} MB peak  {int(r[2]):,} cycles" if r
+                              else f"  failed or over {timeout:.0f} s"))
+    print("100,000 layers, map_network + every plan's conversions (target: 20 s)")
+    for kind in ("repeated", "distinct"):
+        for methods in ("default", "all"):
+            r = run(_MANY, kind, methods)
+            print(f"  {kind:<9}{methods + ' methods':<16}" + (
+                f"map {float(r[0]):6.2f} s, with conversions {float(r[1]):6.2f} s, {int(r[2])} MB peak" if r
+                else f"failed or over {timeout:.0f} s"))
 
 
 def main(quick: bool = False) -> None:
@@ -83,4 +154,8 @@ def main(quick: bool = False) -> None:
 
 
 if __name__ == "__main__":
-    main("--quick" in sys.argv)
+    here = Path(__file__).resolve().parent.parent
+    root = Path(sys.argv[sys.argv.index("--root") + 1]).resolve() if "--root" in sys.argv else here
+    if "--guards" not in sys.argv:
+        main("--quick" in sys.argv)
+    guards(root)

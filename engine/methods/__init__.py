@@ -15,7 +15,7 @@ from dataclasses import fields
 from typing import Callable
 
 from ..errors import XbarError
-from ..layers import ArraySpec, ConvLayer
+from ..layers import MAX_NAME, ArraySpec, ConvLayer
 from ..plan import Plan, Region
 
 MethodFn = Callable[[ConvLayer, ArraySpec], Plan]
@@ -111,14 +111,21 @@ def plan_for(plan: Plan, layer: ConvLayer) -> Plan:
     object.__setattr__(new, "layer", layer)
     if plan.regions:  # region layers are named after their layer (plan.region_layer)
         object.__setattr__(new, "regions", tuple(
-            Region(r.oy, r.ox, plan_for(r.plan, ConvLayer(**{**r.plan.layer.to_dict(),
-                                                            "name": f"{layer.name}@{r.oy},{r.ox}"})))
+            Region(r.oy, r.ox, plan_for(r.plan, _renamed(r.plan.layer, f"{layer.name}@{r.oy},{r.ox}")))
             for r in plan.regions))
     comp = plan.compression
     if comp is not None and comp.base is not None:
         comp = copy.copy(comp)
         object.__setattr__(comp, "base", plan_for(comp.base, layer))
         object.__setattr__(new, "compression", comp)
+    return new
+
+
+def _renamed(layer: ConvLayer, name: str) -> ConvLayer:
+    if len(name) > MAX_NAME:  # let validation say why, as region_layer would
+        return ConvLayer(**{**layer.to_dict(), "name": name})
+    new = copy.copy(layer)  # a valid layer's name plus "@oy,ox" is valid: skip re-validating
+    object.__setattr__(new, "name", name)
     return new
 
 
