@@ -13,22 +13,30 @@ def label(method: str) -> str:
     return _LABELS.get(method, method)
 
 
+# The one order methods are listed in everywhere (cards, table rows, bars, legends): the
+# order engine/methods/__init__.py imports them in. Not METHODS' own order: that dict fills
+# as modules are imported, and one method module importing another (vw_sdk -> flat) can
+# register them in another order depending on what was imported first.
+ORDER = ("im2col", "sdk", "vw-sdk", "vw-flat", "xbar-opt", "vwc-sdk", "pairs", "kerntrol")
+
+
 def color(method: str) -> str:
     if method in _COLORS:
         return _COLORS[method]
-    from engine.methods import METHODS
-
-    others = [m for m in METHODS if m not in _COLORS]
+    others = [m for m in _all_methods() if m not in _COLORS]
     i = others.index(method) if method in others else len(method)
     return _SPARE[i % len(_SPARE)]
 
 
-def ordered(methods) -> tuple[str, ...]:
-    """`methods` in the registry's order (engine.methods.METHODS), whatever order they were
-    ticked or stored in: cards, table rows, bars and legends all read the same way.
-    Names the registry does not know keep their order, after the known ones."""
+def _all_methods() -> tuple[str, ...]:
     from engine.methods import METHODS
 
-    rank = {m: i for i, m in enumerate(METHODS)}
+    return ORDER + tuple(m for m in METHODS if m not in ORDER)
+
+
+def ordered(methods) -> tuple[str, ...]:
+    """`methods` in the canonical order (ORDER, then any other registered method), whatever
+    order they were ticked or stored in. Unknown names keep their order, after the known ones."""
+    rank = {m: i for i, m in enumerate(_all_methods())}
     seen = list(dict.fromkeys(methods))  # drop repeats, keep first
     return tuple(sorted(seen, key=lambda m: (rank.get(m, len(rank)), seen.index(m))))

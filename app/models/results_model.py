@@ -140,4 +140,8 @@ class TotalsLastProxy(QSortFilterProxyModel):
 
 
 def _key(row: ResultRow):
-    return (row.layer_index, row.method)
+    """Network order, then the methods' canonical order (as the rows are built), not alphabetical."""
+    return (row.layer_index, _RANK.get(row.method, len(_RANK)))
+
+
+_RANK = {m: i for i, m in enumerate(method_style.ORDER)}

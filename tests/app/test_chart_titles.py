@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF
 
-from engine.methods import METHODS
 
 from app import method_style
 from app.widgets.chart_axes import STALE_PREFIX
@@ -67,13 +66,13 @@ def test_sweep_is_current_again_when_the_inputs_come_back(qtbot, open_app_window
     assert not sweep.heading.stale
 
 
-def test_sweep_legend_in_registry_order(qtbot, open_app_window):
+def test_sweep_legend_in_method_order(qtbot, open_app_window):
     w = _mapped(qtbot, open_app_window)
     for m in ("xbar-opt", "vw-flat"):
         w.array_editor.method_boxes[m].setChecked(True)
     sweep = _sweep(qtbot, w)
     labels = [label.text for _, label in sweep.legend.items][:-1]  # the bound last
-    want = [method_style.label(m) for m in METHODS if m in w.array_editor.methods()]
+    want = [method_style.label(m) for m in method_style.ORDER if m in w.array_editor.methods()]
     assert labels == want
 
 

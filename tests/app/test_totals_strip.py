@@ -1,12 +1,11 @@
 """The totals cards: numbers never cut, compact height, efficiency the right way round, and
-the methods in the registry's order everywhere (cards, table rows, chart legends)."""
+the methods in one fixed order everywhere (cards, table rows, chart legends)."""
 from __future__ import annotations
 
 from PySide6.QtGui import QFontMetricsF
 
 from engine import ArraySpec
 from engine.batch import MapRequest, map_network
-from engine.methods import METHODS
 from engine.presets import load_preset
 
 from app import method_style
@@ -20,8 +19,8 @@ def _result(methods):
     return map_network(MapRequest(tuple(net.layers), ArraySpec(512, 512), method_style.ordered(methods)))
 
 
-def test_ordered_follows_the_registry():
-    assert method_style.ordered(SCRAMBLED) == tuple(METHODS)
+def test_ordered_is_one_fixed_order():
+    assert method_style.ordered(SCRAMBLED) == method_style.ORDER
     assert method_style.ordered(("vw-sdk", "sdk", "sdk")) == ("sdk", "vw-sdk")
     assert method_style.ordered(("zz", "vw-sdk", "aa")) == ("vw-sdk", "zz", "aa")  # unknown last, as given
 
@@ -33,8 +32,8 @@ def test_numbers_fit_narrow_cards_and_the_strip_stays_compact(qtbot):
     strip.show_result(_result(SCRAMBLED), SCRAMBLED, "vgg13-paper")
     strip.show()
     qtbot.waitExposed(strip)
-    assert list(strip.cards) == list(METHODS)
-    assert [strip._lay.itemAt(i).widget().method for i in range(len(METHODS))] == list(METHODS)
+    assert list(strip.cards) == list(method_style.ORDER)
+    assert [strip._lay.itemAt(i).widget().method for i in range(len(method_style.ORDER))] == list(method_style.ORDER)
     sizes = set()
     for card in strip.cards.values():
         v = card.value
@@ -74,7 +73,7 @@ def test_scrambled_ticks_give_one_order_in_cards_rows_and_legends(qtbot, open_ap
             ed.method_boxes[m].setChecked(True)
         w.mapping.run()
     qtbot.waitUntil(lambda: set(w.central.totals.cards) >= {"vw-flat", "kerntrol", "im2col", "vw-sdk"}, timeout=5000)
-    want = [m for m in METHODS if m in w.mapping.result.request.methods and m in ed.methods()]
+    want = [m for m in method_style.ORDER if m in w.mapping.result.request.methods and m in ed.methods()]
     assert list(w.central.totals.cards) == want
     rows = w.results_model.rows
     assert [r.method for r in rows if r.layer_index == 0] == want
@@ -83,3 +82,33 @@ def test_scrambled_ticks_give_one_order_in_cards_rows_and_legends(qtbot, open_ap
     for chart in (w.comparison.widget, w.bound_panel.widget):
         assert [label.text for _, label in chart.legend.items] == labels
         assert chart.methods == tuple(want)
+
+
+def test_sorted_table_breaks_ties_in_method_order(qapp):
+    from PySide6.QtCore import Qt
+
+    from app.models.result_rows import COLUMN_INDEX
+    from app.models.results_model import ROW_ROLE, ResultsModel, TotalsLastProxy
+
+    model = ResultsModel()
+    model.set_result(_result(("vw-sdk", "vw-flat", "im2col")), ("vw-sdk", "vw-flat", "im2col"))
+    proxy = TotalsLastProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(COLUMN_INDEX["layer"], Qt.AscendingOrder)  # every row of a layer ties on its name
+    first = [proxy.index(r, 0).data(ROW_ROLE) for r in range(proxy.rowCount())]
+    conv1 = [r.method for r in first if r.layer_index == 0]
+    assert conv1 == ["im2col", "vw-sdk", "vw-flat"]
+
+
+def test_the_order_does_not_depend_on_which_module_was_imported_first():
+    """engine.methods.METHODS fills as modules import (vw_sdk imports flat): not a fixed order."""
+    import subprocess
+    import sys
+
+    code = ("import app.models.results_model\nfrom app import method_style\n"
+            "print(','.join(method_style.ordered(['vw-flat', 'kerntrol', 'vw-sdk', 'im2col'])))")
+    from pathlib import Path
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[2]).stdout
+    assert out.strip() == "im2col,vw-sdk,vw-flat,kerntrol"
