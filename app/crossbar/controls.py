@@ -105,6 +105,8 @@ class PlaybackControls(QWidget):
         """Presentation mode: the status line gets a row of its own (large text would cut it)."""
         if own == (self._second.indexOf(self.status) < 0):
             return
+        self.status.setWordWrap(own)  # its own line may take two rather than lose its end
+        self.status.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred if own else QSizePolicy.Fixed)
         if own:
             self._second.removeWidget(self.status)
             self._second.addStretch(1)  # the boxes keep their size

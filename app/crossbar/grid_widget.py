@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainterPath, QPen
 
 from . import palette as pal
 from .cells import cell_at
@@ -206,6 +206,7 @@ class GridWidget(pg.GraphicsLayoutWidget):
         self.row_strip_vb.addItem(self.row_strip)
         self.col_strip_vb.addItem(self.col_strip)
         self.scene().sigMouseClicked.connect(self._mouse_clicked)
+        self.refresh_fonts()
 
     def _strip_box(self, horizontal: bool) -> pg.ViewBox:
         vb = pg.ViewBox(invertY=True, enableMenu=False, defaultPadding=0)
@@ -286,6 +287,9 @@ class GridWidget(pg.GraphicsLayoutWidget):
             axis.setStyle(tickFont=QFont(font), hideOverlappingLabels=int(font.pointSizeF() * 2.5))
             axis.setLabel(name, **{"font-size": points, "color": "#3a414b"})
             axis._adjustSize()
+        # Room after the grid for the last column label, which reaches past the ruler's end.
+        self.ci.layout.setColumnSpacing(2, round(QFontMetricsF(font).horizontalAdvance("0000") / 2) + 2)
+        self.legend.set_compact(self.width() < COMPACT_WIDTH * max(1.0, font.pointSizeF() / 10.5))
         self.legend.set_legend(self.legend.legend)
         self.title.setText(self.title.text, size=points)
         self._place()
@@ -302,7 +306,8 @@ class GridWidget(pg.GraphicsLayoutWidget):
             # layout's minimum, and the layout would then never shrink to tell us.
             geo = self.viewport().rect()
             legend_w = max(self.legend.preferredWidth(), self.legend.minimumWidth())
-            avail_w = geo.width() - left - right - STRIP_PX - self.left_axis.minimumWidth() - legend_w
+            avail_w = (geo.width() - left - right - STRIP_PX - self.left_axis.minimumWidth() - legend_w
+                       - self.ci.layout.columnSpacing(2))
             title_h = max(self.title.effectiveSizeHint(Qt.PreferredSize).height(), self.title.geometry().height())
             avail_h = geo.height() - top - bottom - title_h - STRIP_PX - self.top_axis.minimumHeight()
             w, h = box_size(avail_w, avail_h, self.rows, self.cols)
@@ -363,7 +368,9 @@ class GridWidget(pg.GraphicsLayoutWidget):
 
     def resizeEvent(self, ev) -> None:
         if ev is not None and hasattr(self, "legend"):  # pyqtgraph calls it with None while building
-            self.legend.set_compact(ev.size().width() < COMPACT_WIDTH)
+            # Larger text needs more room before the full legend fits (presentation mode).
+            points = pg.QtWidgets.QApplication.font().pointSizeF()
+            self.legend.set_compact(ev.size().width() < COMPACT_WIDTH * max(1.0, points / 10.5))
         super().resizeEvent(ev)
         if hasattr(self, "legend"):
             self._place()

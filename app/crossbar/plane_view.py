@@ -80,6 +80,11 @@ class PlaneView(QWidget):
         self.vb.sigResized.connect(self._resized)
         self.vb.sigRangeChangedManually.connect(self._user_moved)
 
+    def set_title_wrap(self, wrap: bool) -> None:
+        """Presentation mode: a narrow pane's title takes two lines rather than lose its end."""
+        self.title.setWordWrap(wrap)
+        self.title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred if wrap else QSizePolicy.Fixed)
+
     def set_title(self, text: str) -> None:
         if text != self.title.text():
             self.title.setText(text)

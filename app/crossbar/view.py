@@ -304,6 +304,8 @@ class CrossbarView(QWidget):
             w.setVisible(not on)
         self.exports.progress.setVisible(not on and self.exports.slot.busy)
         self.controls.set_status_own_line(on)
+        for plane in (self.ifm, self.ofm):
+            plane.set_title_wrap(on)
         if on and not was:
             self._sizes = (self.single.sizes(), self.side.sizes())
         elif not on and was and self._sizes:
@@ -332,24 +334,30 @@ class CrossbarView(QWidget):
         if self.presenting:  # full screen arrives after the mode is entered
             QTimer.singleShot(0, self.balance_planes)
 
+    @staticmethod
+    def _title_height(plane, width: int) -> int:
+        t = plane.title
+        return t.heightForWidth(width) if t.wordWrap() and t.heightForWidth(width) > 0 else t.sizeHint().height()
+
     def balance_planes(self) -> None:
-        """Give the IFM and OFM column the width their planes fill at its full height (at
-        most 45% of the view: the grid keeps the most), and split its height between them
-        by their planes' shapes: no wide blank band beside a plane."""
-        if self.stack.currentWidget() is not self.single or self.ifm._extent is None:
+        """Give the IFM and OFM column the width their planes fill at its full height (at most
+        45% of the view, the grid keeps the most; at least 20%, the titles wrap), and split its
+        height between them by their planes' shapes: no wide blank band beside a plane."""
+        if self.stack.currentWidget() is not self.single:
             return
-        total_w = sum(self.single.sizes())
-        height = self.side.height()
-        shapes = [v._extent for v in (self.ifm, self.ofm) if v._extent is not None and v.isVisible()]
-        if not shapes or total_w <= 0 or height <= 0:
+        planes = [v for v in (self.ifm, self.ofm) if v._extent is not None and v.isVisible()]
+        total_w, height = sum(self.single.sizes()), self.side.height()
+        if len(planes) != 2 or total_w <= 0 or height <= 0:
             return
-        titles = sum(v.title.sizeHint().height() + 8 for v in (self.ifm, self.ofm))
-        ratios = [eh / max(1, ew) for _, _, eh, ew in shapes]  # plane height per unit of width
-        width = int(min(0.45 * total_w, max(160, (height - titles) / max(1e-6, sum(ratios)))))
+        ratios = [v._extent[2] / max(1, v._extent[3]) for v in planes]  # plane height per unit of width
+        width = int(0.3 * total_w)
+        for _ in range(2):  # the titles' height depends on the width (they wrap), the width on it
+            titles = [self._title_height(v, width) + 8 for v in planes]
+            width = int(min(0.45 * total_w, max(0.2 * total_w, (height - sum(titles)) / max(1e-6, sum(ratios)))))
         self.single.setSizes([total_w - width, width])
-        plane_h = [int(width * r) for r in ratios]
-        spare = max(0, height - titles - sum(plane_h))
-        self.side.setSizes([h + spare // len(plane_h) + titles // 2 for h in plane_h])
+        want = [int(width * r) + t for r, t in zip(ratios, titles)]
+        spare = (height - sum(want)) // 2  # negative: both give up the same
+        self.side.setSizes([max(40, w + spare) for w in want])
 
     def shutdown(self) -> None:
         self.playback.pause()
