@@ -64,7 +64,11 @@ def apply_state(view, cycle: int | None = None, mode: str | None = None,
 
 def save_picture(widget, path: str) -> bool:
     """`xbarscope --screenshot FILE`: the widget as PNG (`widget.grab()`), or as SVG when the
-    name ends in .svg (Qt's SVG generator; widget.render paints every child into it)."""
+    name ends in .svg (Qt's SVG generator; widget.render paints every child into it).
+
+    A whole window's SVG is close, not exact: Qt's SVG engine does not clip, so text that a
+    narrow cell or label cuts on screen runs on in the SVG. The crossbar grid's own SVG
+    (ExportController.write_picture) is exact."""
     if not str(path).lower().endswith(".svg"):
         return widget.grab().save(str(path))
     from PySide6.QtCore import QPoint, QRect
@@ -87,3 +91,4 @@ def save_picture(widget, path: str) -> bool:
     from .export_controller import drop_empty_paths
 
     return drop_empty_paths(str(path))
+
