@@ -182,7 +182,8 @@ class Plan:
         if cached is None:
             from .energy import conversions
 
-            cached = conversions(self)
+            twin = self.__dict__.get("_twin")  # the plan of a same-shape layer (methods.plan_for): same counts
+            cached = twin.conversions() if twin is not None else conversions(self)
             object.__setattr__(self, "_conversions", cached)  # not a field: equality and hash ignore it
         return cached
 

@@ -102,13 +102,15 @@ def shape_key(layer: ConvLayer) -> tuple:
 def plan_for(plan: Plan, layer: ConvLayer) -> Plan:
     """`plan`, made for a layer of the same shape (`shape_key`), as the plan of `layer`.
 
-    A shallow copy, so the figures already computed (cycles, conversions, ...) come along:
-    repeated layers of a long list cost one mapping and one count, not one each."""
+    A shallow copy, so the figures already computed (cycles, ...) come along, and its
+    conversions are the original's, counted once when first asked for: repeated layers of
+    a long list cost one mapping and one count, not one each."""
     if plan.layer is layer:
         return plan
-    _ = plan.cycles, plan.n_pw, plan.lower_bound, plan.conversions()  # computed once, copied to every twin
+    _ = plan.cycles, plan.n_pw, plan.lower_bound  # cheap: computed once, copied to every twin
     new = copy.copy(plan)
     object.__setattr__(new, "layer", layer)
+    object.__setattr__(new, "_twin", plan)  # conversions counted once, when first asked (Plan.conversions)
     if plan.regions:  # region layers are named after their layer (plan.region_layer)
         object.__setattr__(new, "regions", tuple(
             Region(r.oy, r.ox, plan_for(r.plan, _renamed(r.plan.layer, f"{layer.name}@{r.oy},{r.ox}")))

@@ -1,7 +1,8 @@
 """VW-SDK: exhaustive search of a variable rectangular parallel window with channel tiling.
 
-Mapping model section 2. The search is vectorized over all `nh x nw` candidates; the
-tests keep a plain scalar version as an oracle.
+Mapping model section 2. The search is exact over all `nh x nw` candidates but evaluates
+only one per (nh, class of equal ceil(OW/nw)), O(OH * sqrt(OW)) per layer (see
+`search_many`); the tests keep plain exhaustive versions as oracles.
 """
 from __future__ import annotations
 

@@ -224,3 +224,12 @@ def test_the_huge_layer_at_the_guards_maps_with_every_method():
     for m in METHODS:
         plan = map_layer(layer, array, m)
         assert plan.cycles == 8192 * 8192 * 8 * 8
+
+
+def test_shared_plans_count_conversions_once_and_alike():
+    ls = [ConvLayer(f"l{i}", 28, 28, 32, 64, 3, 3, pad_h=1, pad_w=1) for i in range(5)]
+    array = ArraySpec(256, 256, 1, 4)
+    for m in ("vw-sdk", "xbar-opt", "pairs"):
+        plans = map_many(ls, array, m)
+        assert len({id(p) for p in plans}) == len(ls)  # one plan object per layer
+        assert [p.conversions() for p in plans] == [map_layer(x, array, m).conversions() for x in ls]
