@@ -233,3 +233,12 @@ def test_shared_plans_count_conversions_once_and_alike():
         plans = map_many(ls, array, m)
         assert len({id(p) for p in plans}) == len(ls)  # one plan object per layer
         assert [p.conversions() for p in plans] == [map_layer(x, array, m).conversions() for x in ls]
+
+
+@pytest.mark.parametrize("oh, ow", [(1, 600), (600, 1), (3, 400), (257, 5)])
+@pytest.mark.parametrize("array", [ArraySpec(64, 64), ArraySpec(4096, 4096), ArraySpec(1024, 256, 2, 8)])
+def test_vw_sdk_and_vw_flat_equal_the_exhaustive_searches_on_thin_ofms(oh, ow, array):
+    layer = ConvLayer("x", oh + 2, ow, 3, 16, 3, 1, pad_w=0)
+    assert map_layer(layer, array, "vw-sdk") == exhaustive_vw_sdk(layer, array)
+    grid = FlatGrid(layer, array)
+    assert grid.best(oh, ow) == grid.best_exhaustive(oh, ow)
