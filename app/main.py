@@ -20,7 +20,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="a preset name (e.g. vgg13-paper) or a layer-list / project file")
     p.add_argument("--array", metavar="RxC", help="array size, e.g. 512x512 or 256")
     p.add_argument("--screenshot", metavar="FILE.png",
-                   help="start offscreen, map, save a picture of the window, exit")
+                   help="start offscreen, map, save a picture of the window (SVG for FILE.svg), exit")
     p.add_argument("--report", metavar="FILE.html",
                    help="map offscreen, write a self-contained HTML report (setup, totals, charts, "
                    "results, each layer's crossbar; --method picks the plan shown, --methods default "

@@ -96,22 +96,7 @@ def open_window(net: Network | None, array: tuple[int, int] | None, size: tuple[
         window.array_editor.set_spec(ArraySpec(array[0], array[1], spec.cell_bits, spec.weight_bits))
     if methods:
         window.array_editor.set_methods(methods)
-    if not ephemeral:  # the first ONNX import of a session then does not pay for `import onnx`
-        QTimer.singleShot(PRELOAD_AFTER_MS, window, lambda: window.runner.start(preload_onnx, None))
     return window
-
-
-PRELOAD_AFTER_MS = 2000  # after the first paint and the first mapping: nothing waits on it
-
-
-def preload_onnx(_request=None, progress=None, should_stop=None) -> bool:
-    """Import the onnx package on a worker while the user looks at the window (0.6 s of
-    module loading that would otherwise hold up the first import). False if it is absent."""
-    try:
-        import onnx  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def _default_network() -> Network:
@@ -180,7 +165,9 @@ def take_screenshot(app: QApplication, window: MainWindow, path: str, crossbar: 
         return 2
     for _ in range(3):  # let layouts settle and every dock paint once
         app.processEvents()
-    ok = window.grab().save(str(Path(path)))
+    from app.crossbar.screenshot import save_picture
+
+    ok = save_picture(window, str(Path(path)))  # SVG for a .svg name, else a picture by its suffix
     window.project.mark_clean()  # nothing to ask about on the way out
     window.close()
     if not ok:

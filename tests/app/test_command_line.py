@@ -28,6 +28,19 @@ def test_screenshot_renders_the_mapped_window(tmp_path):
     assert not (tmp_path / "config").exists() or not any((tmp_path / "config").rglob("*.conf"))
 
 
+def test_screenshot_to_an_svg_name_writes_a_drawing(tmp_path, qapp):
+    from PySide6.QtSvg import QSvgRenderer
+
+    out = tmp_path / "shot.svg"
+    done = run_app(tmp_path, "--screenshot", str(out), "--network", "resnet18-paper", "--layer", "2",
+                   "--size", "1200x800")
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "<svg" in text and 'd=""' not in text
+    renderer = QSvgRenderer(str(out))
+    assert renderer.isValid() and renderer.defaultSize().width() > 0
+
+
 def test_version(tmp_path):
     done = run_app(tmp_path, "--version")
     assert done.returncode == 0 and done.stdout.strip() == f"xbarscope {__version__}"

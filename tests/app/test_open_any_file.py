@@ -34,23 +34,3 @@ def test_open_reads_a_layer_list(qtbot, open_app_window, dialog_script, tmp_path
     assert w.layer_model.layers() == load_network(path).layers
     assert not dialog_script.errors
 
-
-def test_the_window_loads_onnx_ahead_on_a_worker(qtbot, open_app_window, monkeypatch):
-    pytest.importorskip("onnx")
-    import app.startup as startup
-
-    monkeypatch.setattr(startup, "PRELOAD_AFTER_MS", 10)
-    seen = []
-    monkeypatch.setattr(startup, "preload_onnx", lambda *a, **k: seen.append(True) or True)
-    w = open_app_window("vgg13-paper")
-    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
-    assert seen == [True]
-
-
-def test_preload_onnx_imports_it():
-    pytest.importorskip("onnx")
-    import sys
-
-    from app.startup import preload_onnx
-
-    assert preload_onnx() is True and "onnx" in sys.modules
