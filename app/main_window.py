@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMainWindow, QToolBar, QVBoxLayout, QWidget
 
 from engine.methods import DESCRIPTIONS, METHODS
 
-from app import default_layout, docks, help_menu, text_size
+from app import default_layout, docks, help_menu, method_style, text_size
 from app.about import show_about
 from app.actions import Actions
 from app.background_jobs import DesignSpaceController, SweepController
@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
         self.array_editor = ArrayEditor(dict(DESCRIPTIONS))
         self.energy_editor = EnergyEditor()
         self.method_options = MethodOptionsEditor()
-        self.inspector = Inspector(list(METHODS))
+        self.inspector = Inspector(list(method_style.ordered(METHODS)))
         self.compression_panel = CompressionPanel()
         self.results_table = ResultsTable(self.results_model)
         self.comparison = LazyPanel(_comparison_chart, "comparison chart")

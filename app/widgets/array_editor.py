@@ -59,14 +59,14 @@ class ArrayEditor(QWidget):
         self.method_boxes: dict[str, QCheckBox] = {}
         methods_grid = QGridLayout()
         grid.addWidget(QLabel("Methods"), 4, 0, Qt.AlignTop)
-        for i, (name, description) in enumerate(methods.items()):
+        for i, name in enumerate(method_style.ordered(methods)):  # one fixed order, whatever the registry's
             box = QCheckBox(method_style.label(name))
-            box.setToolTip(description)
+            box.setToolTip(methods[name])
             box.setChecked(name in DEFAULT_METHODS)  # the published three; newer ones on demand
             box.setStyleSheet(f"QCheckBox {{ color: {method_style.color(name)}; font-weight: 700; }}")
             box.toggled.connect(self.changed)
             self.method_boxes[name] = box
-            methods_grid.addWidget(box, i // 4, i % 4)
+            methods_grid.addWidget(box, i // 3, i % 3)  # three a row: fits a slim dock column
         grid.addLayout(methods_grid, 4, 1, 1, 3)
 
         lay = QVBoxLayout(self)
@@ -132,7 +132,7 @@ class ArrayEditor(QWidget):
         self._validate()
 
     def methods(self) -> tuple[str, ...]:
-        return tuple(m for m, b in self.method_boxes.items() if b.isChecked())
+        return method_style.ordered(m for m, b in self.method_boxes.items() if b.isChecked())
 
     def set_methods(self, methods) -> None:
         for m, b in self.method_boxes.items():

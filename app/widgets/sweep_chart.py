@@ -31,10 +31,13 @@ class SweepChart(QWidget):
         self.run_button.clicked.connect(self.sweep_requested)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
+        self.cancel_button.hide()  # only while a sweep runs: the panel fits a slim dock column
         self.cancel_button.clicked.connect(self.cancel_requested)
         self.progress = JobProgressBar()
         self.note = QLabel("")
         self.note.setObjectName("hintText")
+        self.note.setMinimumWidth(1)  # cut, not widening a slim dock column (the heading says it all)
+        self.progress.setMinimumWidth(self.fontMetrics().averageCharWidth() * 6)
 
         self.size_axis = LabelAxis("bottom")
         self.count_axis = CountAxis("left")
@@ -65,6 +68,7 @@ class SweepChart(QWidget):
     def set_busy(self, busy: bool) -> None:
         self.run_button.setEnabled(not busy)
         self.cancel_button.setEnabled(busy)
+        self.cancel_button.setVisible(busy)
         if not busy:
             self.progress.show_idle()
 
