@@ -105,8 +105,10 @@ class PlaybackControls(QWidget):
         """Presentation mode: the status line gets a row of its own (large text would cut it)."""
         if own == (self._second.indexOf(self.status) < 0):
             return
-        self.status.setWordWrap(own)  # its own line may take two rather than lose its end
-        self.status.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred if own else QSizePolicy.Fixed)
+        # One line either way: a wrapping label asks for its height at a narrow width and leaves a
+        # blank band; on its own row the whole view's width holds the line at presentation size.
+        self.status.setWordWrap(False)
+        self.status.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
         if own:
             self._second.removeWidget(self.status)
             self._second.addStretch(1)  # the boxes keep their size

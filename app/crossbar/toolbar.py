@@ -76,6 +76,8 @@ class CrossbarToolbar(QWidget):
         # Presentation mode keeps every choice a talk may need (colour mode, highlight,
         # compare); only the export menu goes (a toolbar hides a widget through its action).
         self.talk_hidden = [actions[self.export]]
+        self._compressed_action = actions[self.compressed]
+        self._compressed_action.setVisible(self.compressed.isEnabled())
 
     def set_methods(self, methods: list[str], current: str | None) -> None:
         """Methods to compare with (all but the one shown); keeps the choice when possible."""
@@ -99,8 +101,11 @@ class CrossbarToolbar(QWidget):
         item.setToolTip("" if known else "Needs the layer's weights (e.g. from an ONNX model)")
 
     def set_compressed_enabled(self, enabled: bool) -> None:
-        """The repacked / skipped-rows-in-place choice applies to compressed plans only."""
+        """The repacked / skipped-rows-in-place choice applies to compressed plans only: shown only
+        for them, so the row keeps room for Compare and the method at large text."""
         self.compressed.setEnabled(enabled)
+        if hasattr(self, "_compressed_action"):  # also called while the row is being built
+            self._compressed_action.setVisible(enabled)
         self.compressed.setToolTip(
             "Compressed plans: what the compressed array holds (kept rows repacked), or the uncompressed "
             "layout with every skipped row in place, hatched" if enabled else

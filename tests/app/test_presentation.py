@@ -39,7 +39,7 @@ def test_presentation_layout_of_the_view(qtbot, make_view):
     view.set_presentation(True)
     view.balance_planes()
     assert view.ofm.isVisible() and view.toolbar.highlight.isVisible() and view.toolbar.compare.isVisible()
-    assert view.controls.status.parent() is view.controls and view.controls.status.wordWrap()
+    assert view.controls.status.parent() is view.controls and view.controls._second.indexOf(view.controls.status) < 0
     side = view.single.sizes()[1]
     assert 0.2 * 1280 - 2 <= side <= 0.45 * 1280 + 2
     view.set_presentation(False)
