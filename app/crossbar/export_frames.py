@@ -4,7 +4,9 @@ No Qt: runs on a worker thread. Draws with the view's own palette, tile images a
 per-cycle states (`PlanCycles`), so a frame shows what the view shows: the grid with its
 strips, darkened padding rows and past-the-edge columns, kernel-copy outlines and the
 hatched skipped rows of a compressed plan shown with its rows in place, the
-legend, the IFM around the parallel window and the OFM channel filling in, and the
+legend (category rows, or the swatch grid of many kernel copies / elements, or the colour
+bar of many channels, as the view's legend draws them), the IFM around the parallel window
+with each kernel copy's window in its grid colour, and the OFM channel filling in, and the
 status line. Text comes from Pillow (no antialiasing: every pixel stays a palette index).
 """
 from __future__ import annotations
@@ -20,9 +22,11 @@ from app import method_style
 
 from . import palette as pal
 from .cycles import PlanCycles
+from .modes import ColourBar, Legend, SwatchGrid, copy_classes
 
 DIM = pal.dim_map()
 IX = pal.INDEX
+MAX_WINDOWS = 64  # as the view (plane_view.MAX_WINDOWS): more windows than this are not outlined
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,6 +96,38 @@ def _hatch(block: np.ndarray, tile, ri: np.ndarray, ci: np.ndarray) -> None:
         hatch_pixels(block, 0, 0, in_r, tile.removed_cols[ci] & in_c)
 
 
+def _width(font, text: str) -> int:
+    """Pixel width of `text` in `font` (Pillow's FreeType or bitmap font)."""
+    if not isinstance(font, ImageFont.FreeTypeFont):
+        text = text.replace("…", "...").encode("latin-1", "replace").decode("latin-1")
+    try:
+        return int(np.ceil(font.getlength(text)))
+    except AttributeError:  # very old bitmap fonts
+        box = font.getbbox(text)
+        return int(box[2] - box[0])
+
+
+def _wrap(font, text: str, width: int) -> list[str]:
+    """`text` broken at spaces into lines at most `width` pixels wide (a long word stays whole)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and _width(font, f"{lines[-1]} {word}") <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _grid_caption(grid: SwatchGrid) -> str:
+    """The line above a swatch grid saying what its rows and columns are (as the view's
+    legend_item writes it)."""
+    if not grid.rows_label:
+        return f"{grid.cols_label} 0 … {len(grid.col_names) - 1}" if grid.cols_label else ""
+    if grid.cols_label == "+":
+        return f"{grid.rows_label} = row + column"
+    return f"rows: {grid.rows_label} · columns: {grid.cols_label}"
+
+
 def _sample(n_cells: int, n_px: int) -> np.ndarray:
     """Cell index under each of n_px pixels (nearest, pixel centres)."""
     return np.minimum(((np.arange(n_px) + 0.5) * n_cells / n_px).astype(np.int64), n_cells - 1)
@@ -116,8 +152,7 @@ class FrameRenderer:
         self.grid_area = (top, m, bottom - top, gw - m)
         rx, rw = gw + 2 * m, W - gw - 3 * m
         first = self.cycles.legend(self.cycles.cycle(0), spec.mode)
-        n_rows = len(first.entries) + len(first.hatched) + 1
-        lh = min(int((bottom - top) * 0.55), int(self.line * (2.4 + 1.5 * n_rows)))
+        lh = min(int((bottom - top) * 0.55), self._legend_height(first, rw))
         half = (rw - m) // 2
         self.legend_area = (top, rx, lh, rw)
         self.ifm_area = (top + lh, rx, bottom - top - lh, half)
@@ -194,6 +229,27 @@ class FrameRenderer:
         for r in tile.copy_runs:
             draw_box(frame, by, x0 + int(r.start * f), bh, max(1, int((r.stop - r.start) * f)), IX["outline"], thick)
 
+    def _legend_height(self, legend: Legend, width: int) -> int:
+        """Pixels the legend wants: title, its block or category rows, note, greys, hatching."""
+        size, step = self.line, int(self.line * 1.5)
+        if legend.grid is None and legend.bar is None:
+            return int(size * (2.4 + 1.5 * (len(legend.entries) + len(legend.hatched) + 1)))
+        notes = len(_wrap(self.small, legend.note, width)) if legend.note else 0
+        h = int(size * 2.4) + step * (legend.neutral + len(legend.hatched) + notes)
+        if legend.grid is not None:
+            h += self._grid_height(legend.grid, int(size * 1.2))
+        if legend.bar is not None:
+            h += self._bar_height()
+        return h
+
+    def _grid_height(self, grid: SwatchGrid, cell: int) -> int:
+        step = int(self.line * 1.5)
+        return (step if _grid_caption(grid) else 0) + int(self.line * 1.3) + len(grid.cells) * cell + self.line // 2
+
+    def _bar_height(self) -> int:
+        step = int(self.line * 1.5)
+        return step + 2 + self.line + 4 + step
+
     def _legend(self, frame, legend) -> list:
         ly, lx, lh, lw = self.legend_area
         size = self.line
@@ -202,17 +258,27 @@ class FrameRenderer:
         y = ly + int(size * 2.2)
         n = legend.neutral
         cats, greys = list(legend.entries[:-n]), list(legend.entries[-n:])
-        room = max(n + 2, (lh - int(size * 2.2)) // step)
         note = legend.note
-        if len(cats) + n > room or (legend.total > len(cats)):  # categories, a note, the greys
-            cats = cats[:room - n - 1]
-            hidden = legend.total - len(cats)
-            if hidden > 0 and legend.title != "Weight value":
-                note = f"… and {hidden:,} more" + ("; colours repeat" if legend.total > pal.N_CLASSES else "")
-        entries = cats + ([None] if note else []) + greys + [("hatch", t) for t in legend.hatched]
+        notes = [note] if note else []
+        if legend.grid is not None or legend.bar is not None:  # a block replaces the category rows
+            cats = []
+            notes = _wrap(self.small, note, lw) if note else []
+            tail = step * (len(greys) + len(legend.hatched) + len(notes))
+            if legend.grid is not None:
+                y = self._swatch_grid(frame, texts, legend.grid, y, ly + lh - tail)
+            if legend.bar is not None:
+                y = self._colour_bar(frame, texts, legend.bar, y)
+        else:
+            room = max(n + 2, (lh - int(size * 2.2)) // step)
+            if len(cats) + n > room or (legend.total > len(cats)):  # categories, a note, the greys
+                cats = cats[:room - n - 1]
+                hidden = legend.total - len(cats)
+                if hidden > 0 and legend.title != "Weight value":
+                    notes = [f"… and {hidden:,} more" + ("; colours repeat" if legend.total > pal.N_CLASSES else "")]
+        entries = cats + [("note", t) for t in notes] + greys + [("hatch", t) for t in legend.hatched]
         for e in entries:
-            if e is None:
-                texts.append((y, lx, note, self.small, IX["muted_text"]))
+            if e[0] == "note":
+                texts.append((y, lx, e[1], self.small, IX["muted_text"]))
             elif e[0] == "hatch":
                 box = frame[y + 1:y + 1 + size, lx:lx + size]
                 box[:] = IX["pruned"]
@@ -225,6 +291,63 @@ class FrameRenderer:
                 texts.append((y, lx + int(size * 1.6), e[1], self.small, IX["text"]))
             y += step
         return texts
+
+    def _swatch_grid(self, frame, texts, grid: SwatchGrid, y: int, bottom: int) -> int:
+        """Draw the swatch grid from y, its cells shrunk to end above `bottom` and to fit the
+        legend's width; returns the y below it."""
+        _, lx, _, lw = self.legend_area
+        size, step, small, muted = self.line, int(self.line * 1.5), self.small, IX["muted_text"]
+        caption = _grid_caption(grid)
+        if caption:
+            texts.append((y, lx, caption, small, muted))
+            y += step
+        n_r, n_c = len(grid.cells), max(len(r) for r in grid.cells)
+        names = max((_width(small, t) for t in grid.row_names), default=0)
+        gx = lx + (names + max(3, size // 3) if names else 0)
+        name_w = max((_width(small, t) for t in grid.col_names), default=0)
+        cw = max(3, min(max(int(size * 1.2), name_w + 4), (lx + lw - gx) // n_c))
+        top = y + int(size * 1.3)  # the column names above the cells
+        ch = max(3, min(int(size * 1.2), (bottom - top - size // 2) // n_r))
+        every = 1  # label every `every`-th column where the names would touch
+        while every < n_c and name_w + 2 > cw * every:
+            every += 1
+        for j, text in enumerate(grid.col_names):
+            if j % every == 0:
+                texts.append((y, gx + j * cw + (cw - _width(small, text)) // 2, text, small, muted))
+        gap = 1 if min(cw, ch) >= 6 else 0  # a thin background gap keeps neighbouring swatches apart
+        every_r = max(1, -(-int(size * 0.9) // ch))  # likewise for the row names
+        for i, row in enumerate(grid.cells):
+            cy = top + i * ch
+            if i % every_r == 0 and i < len(grid.row_names) and grid.row_names[i]:
+                texts.append((cy + (ch - size) // 2 - 1, gx - max(3, size // 3) - _width(small, grid.row_names[i]),
+                              grid.row_names[i], small, muted))
+            for j, idx in enumerate(row):
+                frame[cy:cy + ch - gap, gx + j * cw:gx + (j + 1) * cw - gap] = idx
+        draw_box(frame, top - 1, gx - 1, n_r * ch - gap + 2, n_c * cw - gap + 2, muted)
+        return top + n_r * ch + size // 2
+
+    def _colour_bar(self, frame, texts, bar: ColourBar, y: int) -> int:
+        """Draw the colour bar from y (label, ramp, this tile's span outlined, ticks); returns
+        the y below it."""
+        _, lx, _, lw = self.legend_area
+        size, step, small = self.line, int(self.line * 1.5), self.small
+        texts.append((y, lx, bar.label, small, IX["muted_text"]))
+        by = y + step + 2
+        n = len(bar.indices)
+        bw = max(2, min(lw - 4, max(n, size * 16)))
+        frame[by:by + size, lx:lx + bw] = np.asarray(bar.indices, dtype=np.uint8)[_sample(n, bw)][None, :]
+        draw_box(frame, by - 1, lx - 1, size + 2, bw + 2, IX["muted_text"])
+        if bar.span is not None:  # the part of the range this tile holds
+            a, b = bar.span
+            sx = lx + int(round(a * bw))
+            sw = max(2, int(round((b - a) * bw)))
+            draw_box(frame, by - 3, sx - 3, size + 6, sw + 6, IX["outline"], 2)
+        ty = by + size + 4
+        for pos, text in bar.ticks:
+            tw = _width(small, text)
+            tx = min(max(lx, lx + int(pos * bw) - tw // 2), lx + bw - tw)
+            texts.append((ty, tx, text, small, IX["text"]))
+        return ty + step
 
     def _fit(self, area, h: int, w: int):
         """Scale and top-left of an h x w plane fitted below a caption line in `area`."""
@@ -265,8 +388,10 @@ class FrameRenderer:
         f, y0, x0 = self._fit(self.ifm_area, vh, vw)
         self._plane(frame, self.ifm_area, plane, f, y0, x0)
         copy_mode = self.spec.mode == "copy"
-        for k, (wy, wx, h, w) in enumerate(c.window_boxes(cyc)[:64]):
-            colour = int(pal.category_index(k)) if copy_mode else IX["muted_text"]
+        classes = copy_classes(c.part(cyc))  # the copy colours of the grid (palette.grid_classes)
+        boxes = c.window_boxes(cyc)
+        for k, (wy, wx, h, w) in enumerate(boxes if len(boxes) <= MAX_WINDOWS else ()):
+            colour = int(pal.category_index(classes[k])) if copy_mode else IX["muted_text"]
             draw_box(frame, y0 + int((wy - vy) * f) + 1, x0 + int((wx - vx) * f) + 1,
                      max(1, int(h * f) - 2), max(1, int(w * f) - 2), colour, 1)
         draw_box(frame, y0 + int((py - vy) * f), x0 + int((px - vx) * f), max(1, int(ph * f)),
