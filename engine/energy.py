@@ -21,6 +21,7 @@ gives closed forms (checked against a cycle-by-cycle count in the tests):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -59,6 +60,7 @@ class Conversions:
         return Conversions(self.adc + other.adc, self.dac + other.dac, self.macs + other.macs)
 
 
+@lru_cache(maxsize=1 << 16)  # plain integers in, two integers out: layers of a network share axes
 def _axis(n_pos: int, n_win: int, stride: int, k: int, span: int, out: int, own: int, shift: int,
           size_in: int) -> tuple[int, int]:
     """Along one axis of a single-region plan: (SY, taps).

@@ -48,6 +48,21 @@ def _svg_as_image(path, width: int, height: int) -> np.ndarray:
     return _rgb(img)
 
 
+@pytest.fixture(autouse=True)
+def test_font(qapp):
+    """The same application font whichever tests ran before (they may set the app's 10.5 pt).
+    Checked by hand: the real window's SVG and PNG register at 10.5 pt too."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    saved = QFont(QApplication.font())
+    font = QFont(saved)
+    font.setPointSizeF(9.0)
+    QApplication.setFont(font)
+    yield
+    QApplication.setFont(saved)
+
+
 @pytest.fixture
 def qt_messages():
     seen = []

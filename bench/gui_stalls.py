@@ -1,0 +1,132 @@
+"""How long the window freezes while long work runs, and how fast Cancel takes effect.
+
+A 10 ms QTimer ticks on the GUI thread while a job runs in the real main window (offscreen);
+the largest gap between two ticks is the longest the window could not repaint or react.
+Jobs: mapping a network with every method and showing the result, importing a native CSV
+of N layers, opening a project, and the cancel latency (Esc until the window is free) of
+mapping and importing.
+
+Usage: python bench/gui_stalls.py [--layers 5000,100000] [--network resnet50]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("HOME", tempfile.mkdtemp(prefix="xbarscope-bench-"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+
+class GapMeter:
+    """Largest interval between ticks of a 10 ms timer, in ms."""
+
+    def __init__(self):
+        self.clock = QElapsedTimer()
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._tick)
+        self.worst = 0.0
+        self.last = 0.0
+
+    def _tick(self):
+        now = self.clock.nsecsElapsed() / 1e6
+        self.worst = max(self.worst, now - self.last)
+        self.last = now
+
+    def __enter__(self):
+        self.clock.start()
+        self.last, self.worst = 0.0, 0.0
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.timer.stop()
+
+
+def run_until(app, done, timeout_s=600.0):
+    t0 = time.perf_counter()
+    while not done():
+        app.processEvents()
+        time.sleep(0.001)
+        if time.perf_counter() - t0 > timeout_s:
+            raise SystemExit("timed out")
+    return time.perf_counter() - t0
+
+
+def csv_file(n: int) -> Path:
+    path = Path(tempfile.mkdtemp()) / f"layers-{n}.csv"
+    rows = "".join(f"l{i},{16 + i % 64},{16 + i % 32},{8 + i % 24},{8 + i % 40},3,3\n" for i in range(n))
+    path.write_text("name,in_h,in_w,in_c,out_c,k_h,k_w\n" + rows)
+    return path
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--layers", default="5000,100000")
+    p.add_argument("--network", default="resnet50")
+    args = p.parse_args()
+
+    from engine.methods import METHODS
+    from engine.presets import load_preset
+    from app.startup import create_application, open_window
+    from app.workers import running_job_count
+
+    app = create_application()
+    w = open_window(load_preset(args.network), None, (1600, 1000), ephemeral=True)
+    w.build_charts()
+    run_until(app, lambda: w.mapping.result is not None)
+    w.array_editor.set_methods(tuple(METHODS))
+    print(f"{'job':<44} {'time':>9} {'largest GUI gap':>16}")
+    with GapMeter() as g:
+        w.mapping.run()
+        t = run_until(app, lambda: not w.mapping.slot.busy and w.mapping.result is not None
+                      and len(w.mapping.result.request.methods) == len(METHODS))
+        for _ in range(5):
+            app.processEvents()
+    print(f"{'map + show ' + args.network + f' x {len(METHODS)} methods':<44} {t:8.2f}s {g.worst:13.0f} ms")
+
+    w.mapping.auto_run = False
+    for n in (int(x) for x in args.layers.split(",")):
+        path = csv_file(n)
+        with GapMeter() as g:
+            w.project.import_file(str(path))
+            t = run_until(app, lambda: not w.project.importer.slot.busy)
+            for _ in range(5):
+                app.processEvents()
+        print(f"{f'import a {n:,}-row CSV':<44} {t:8.2f}s {g.worst:13.0f} ms")
+        w.project.import_file(str(path))
+        run_until(app, lambda: w.project.importer.slot.busy, 5)
+        t0 = time.perf_counter()
+        w.commands["cancel"].trigger()
+        run_until(app, lambda: not w.project.importer.slot.busy)
+        print(f"{f'cancel that import':<44} {time.perf_counter() - t0:8.3f}s")
+        run_until(app, lambda: running_job_count() == 0)
+        print(f"{'  ... the parse itself ran on until':<44} {time.perf_counter() - t0:8.3f}s")
+        with GapMeter() as g:
+            w.mapping.run()
+            t = run_until(app, lambda: not w.mapping.slot.busy)
+            for _ in range(5):
+                app.processEvents()
+        print(f"{f'map + show {n:,} layers x {len(METHODS)} methods':<44} {t:8.2f}s {g.worst:13.0f} ms")
+        w.mapping.run()
+        time.sleep(0.3)
+        t0 = time.perf_counter()
+        w.commands["cancel"].trigger()
+        run_until(app, lambda: not w.mapping.slot.busy)
+        print(f"{f'cancel mapping {n:,} layers':<44} {time.perf_counter() - t0:8.3f}s")
+        run_until(app, lambda: running_job_count() == 0)
+        print(f"{'  ... the worker stopped after':<44} {time.perf_counter() - t0:8.3f}s")
+    w.project.mark_clean()
+    w.shutdown()
+
+
+if __name__ == "__main__":
+    main()
