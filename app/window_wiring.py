@@ -89,8 +89,15 @@ def connect_energy(w) -> None:
     w.inspector.set_energy_model(ed.model())
 
 
+def _job_slots(w) -> list:
+    """Every long job the window runs: mapping, sweep, import, design space, crossbar export."""
+    slots = [w.mapping.slot, w.sweeps.slot, w.project.importer.slot, w.design.slot]
+    exports = getattr(getattr(w.central.crossbar, "exports", None), "slot", None)  # once the view is built
+    return slots + ([exports] if exports is not None else [])
+
+
 def _busy_changed(w) -> None:
-    busy = w.mapping.slot.busy or w.sweeps.slot.busy or w.project.importer.slot.busy
+    busy = any(slot.busy for slot in _job_slots(w))
     w.commands["cancel"].setEnabled(busy)  # a disabled action leaves Esc to editors and dialogs
 
 
@@ -98,6 +105,8 @@ def _cancel_all(w) -> None:
     w.mapping.cancel()
     w.sweeps.cancel()
     w.project.importer.cancel()
+    for slot in _job_slots(w)[3:]:  # the design space and a crossbar export: their slots free at once
+        slot.cancel()
 
 
 def connect_mapping(w) -> None:
@@ -220,6 +229,7 @@ def connect_charts(w) -> None:
     sw.busy_changed.connect(lambda b: w.sweep_panel.call("set_busy", b))
     sw.busy_changed.connect(lambda _b: _busy_changed(w))
     w.project.importer.slot.busy_changed.connect(lambda _b: _busy_changed(w))
+    w.design.slot.busy_changed.connect(lambda _b: _busy_changed(w))
     sw.progress.connect(lambda d, t, s: w.sweep_panel.call("set_progress", d, t, s))
     sw.result.connect(lambda r: w.sweep_panel.call("show_result", r, w.sweeps.network))
     w.sweeps.status.connect(w.show_status)
@@ -275,6 +285,7 @@ def connect_crossbar(w, view) -> None:
 
     view.plan_source = lambda sel, method: _plan_for(w, sel, method)
     view.status.connect(w.show_status)
+    view.exports.slot.busy_changed.connect(lambda _b: _busy_changed(w))  # Esc cancels an export
     view.cell_changed.connect(lambda info: w.inspector.show_cell(info, view.panel.pin is not None))
     w.presentation = Presentation(w, view, hide_also=(w.central.totals,))
     w.commands["presentation"].triggered.connect(w.presentation.toggle)

@@ -24,3 +24,28 @@ def test_esc_during_a_csv_import_cancels_it_and_the_late_result_is_dropped(qtbot
     qtbot.wait(50)
     assert w.layer_model.layers() == before  # its answer was dropped
     assert "cancelled" in w.statusBar().currentMessage().lower()
+
+
+def _slow_job(gate):
+    def run(request, progress=None, should_stop=None):
+        gate.wait(10)  # work that never checks its stop flag
+        return None
+    return run
+
+
+def test_esc_cancels_a_design_space_job_and_a_crossbar_export(qtbot, open_app_window):
+    import threading
+
+    w = open_app_window("vgg13-paper")
+    qtbot.waitUntil(lambda: w.mapping.result is not None and not w.design.slot.busy, timeout=20000)
+    view = w.central.crossbar
+    for slot in (w.design.slot, view.exports.slot):
+        gate = threading.Event()
+        slot.fn = _slow_job(gate)
+        slot.start(object())
+        assert slot.busy and w.commands["cancel"].isEnabled()
+        with qtbot.waitSignal(slot.cancelled, timeout=1000):
+            w.commands["cancel"].trigger()  # Esc
+        assert not slot.busy and not w.commands["cancel"].isEnabled()
+        gate.set()
+        qtbot.waitUntil(lambda: running_job_count() == 0, timeout=10000)
