@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import FormatError
@@ -43,19 +44,30 @@ def check_regular(path) -> None:
         raise FormatError(path, problem)
 
 
-def open_regular(path):
-    """A binary file object for `path`, refused (FormatError) unless it is a regular file."""
-    path = Path(path)
+@contextmanager
+def reading(path):
+    """Errors opening or reading `path` become FormatErrors naming it (text and binary files)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        yield
+    except FormatError:  # a ValueError too: the reader's own message stands
+        raise
     except FileNotFoundError:
         raise FormatError(path, "file not found") from None
     except IsADirectoryError:
         raise FormatError(path, "is a folder, not a file") from None
     except OSError as e:
         raise FormatError(path, f"cannot be read: {e.strerror or e}") from None
-    except ValueError:  # a NUL byte in the name
-        raise FormatError(str(path).replace("\0", "\\0"), "is not a valid file name") from None
+    except ValueError as e:
+        if "\0" in str(path):  # a NUL byte in the name (a network_file from a project, say)
+            raise FormatError(str(path).replace("\0", "\\0"), "is not a valid file name") from None
+        raise FormatError(path, f"cannot be read: {e}") from None
+
+
+def open_regular(path):
+    """A binary file object for `path`, refused (FormatError) unless it is a regular file."""
+    path = Path(path)
+    with reading(path):
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
         problem = not_regular(os.fstat(fd).st_mode)
         if problem:

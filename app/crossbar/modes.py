@@ -294,22 +294,12 @@ def legend(tile: Tile, mode: str, group: int = 0) -> Legend:
     grid = bar = None
     note = ""
     if mode == "copy":
-        colours = pal.grid_classes(p.nh, p.nw)[1]
-        cls = copy_classes(p)
-        cats = [(int(cls[k]), text) for k, text in cats]
-        if count >= GRID_MIN:
-            grid, note = _swatch_grid(p.nh, p.nw, "window row", "window column")
-            if p.nh == 1 or p.nw == 1:
-                grid, note = _swatch_grid(1, count, "copy", "")
+        colours, cats, grid, note = _grid_legend(p.nh, p.nw, copy_classes(p), cats, count,
+                                                 ("window row", "window column", "copy"))
     elif mode == "element":
         L = p.layer
-        colours = pal.grid_classes(L.k_h, L.k_w)[1]
-        cls = element_classes(L)
-        cats = [(int(cls[k]), text) for k, text in cats]
-        if count >= GRID_MIN:
-            grid, note = _swatch_grid(L.k_h, L.k_w, "ky", "kx")
-            if L.k_h == 1 or L.k_w == 1:
-                grid, note = _swatch_grid(1, count, "element", "")
+        colours, cats, grid, note = _grid_legend(L.k_h, L.k_w, element_classes(L), cats, count,
+                                                 ("ky", "kx", "element"))
     elif mode in ("ic", "oc") and count > len(pal.BASE_HUES):
         colours = pal.channel_ramp(count)
         chans = np.array([c for c, _ in cats], dtype=np.int64)
@@ -336,3 +326,17 @@ def available_modes(has_weights: bool) -> list[str]:
 def slice_of(value: int, bit: int, array) -> int:
     """The bit-slice value a cell stores for weight `value` (section 7)."""
     return int(slice_values(np.int64(value), bit, array))
+
+
+def _grid_legend(n_rows: int, n_cols: int, cls, cats, count: int, names: tuple[str, str, str]):
+    """Colours, categories, swatch grid and note of a 2-D colouring (copies by window, kernel
+    elements by ky, kx); a single row or column is shown as one run of `names[2]`."""
+    colours = pal.grid_classes(n_rows, n_cols)[1]
+    cats = [(int(cls[k]), text) for k, text in cats]
+    grid, note = None, ""
+    if count >= GRID_MIN:
+        if n_rows == 1 or n_cols == 1:
+            grid, note = _swatch_grid(1, count, names[2], "")
+        else:
+            grid, note = _swatch_grid(n_rows, n_cols, names[0], names[1])
+    return colours, cats, grid, note

@@ -8,33 +8,13 @@ from __future__ import annotations
 import glob
 import os
 import secrets
-from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import FormatError
-from ..files import open_regular
+from ..files import open_regular, reading
 
 MAX_BYTES = 20 * 1024 * 1024  # no layer list comes near this; refuse before reading
 MAX_LAYERS = 100_000
-
-
-@contextmanager
-def reading(path):
-    """Errors opening or reading `path` become FormatErrors naming it (text and binary files)."""
-    try:
-        yield
-    except FormatError:  # a ValueError too: the reader's own message stands
-        raise
-    except FileNotFoundError:
-        raise FormatError(path, "file not found") from None
-    except IsADirectoryError:
-        raise FormatError(path, "is a folder, not a file") from None
-    except OSError as e:
-        raise FormatError(path, f"cannot be read: {e.strerror or e}") from None
-    except ValueError as e:
-        if "\0" in str(path):  # a NUL byte in the name (a network_file from a project, say)
-            raise FormatError(str(path).replace("\0", "\\0"), "is not a valid file name") from None
-        raise FormatError(path, f"cannot be read: {e}") from None
 
 
 def read_text(path) -> str:

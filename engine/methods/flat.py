@@ -86,12 +86,7 @@ class FlatGrid:
             nw = np.minimum(np.minimum(hi, nw_ar), nw_ac)
             cycles = np.ceil(h / nh) * n_w * ar * ac
             ii, jj = np.nonzero(cycles == cycles.min())
-            nhs, nws = nh[ii, 0], nw[ii, jj]
-            a_, c_ = ar[ii, jj], ac[ii, jj]
-            pix = (kh + (nhs - 1) * sh) * (kw + (nws - 1) * sw)
-            k = np.lexsort((pix, nhs, -(nhs * nws) / (a_ * c_)))[0]
-            cand = (int(cycles[ii[k], jj[k]]), -float(nhs[k] * nws[k] / (a_[k] * c_[k])), int(nhs[k]), int(pix[k]),
-                    int(nws[k]), int(a_[k]), int(c_[k]))
+            cand = _tie_break(g, cycles[ii, jj], nh[ii, 0], nw[ii, jj], ar[ii, jj], ac[ii, jj])
             if best is None or cand[:4] < best[:4]:
                 best = cand
         cyc, _, nh_, _, nw_, ar_, ac_ = best
@@ -109,12 +104,7 @@ class FlatGrid:
             ar, ac = self.tiles(nh, nw)
             cycles = np.ceil(h / nh) * np.ceil(w / nw) * ar * ac
             ii, jj = np.nonzero(cycles == cycles.min())
-            nhs, nws = nh[ii, 0], nw[0, jj]
-            a_, c_ = ar[ii, jj], ac[ii, jj]
-            pix = (g.k_h + (nhs - 1) * g.stride_h) * (g.k_w + (nws - 1) * g.stride_w)
-            k = np.lexsort((pix, nhs, -(nhs * nws) / (a_ * c_)))[0]
-            cand = (int(cycles[ii[k], jj[k]]), -float(nhs[k] * nws[k] / (a_[k] * c_[k])), int(nhs[k]), int(pix[k]),
-                    int(nws[k]), int(a_[k]), int(c_[k]))
+            cand = _tie_break(g, cycles[ii, jj], nh[ii, 0], nw[0, jj], ar[ii, jj], ac[ii, jj])
             if best is None or cand[:4] < best[:4]:
                 best = cand
         cyc, _, nh_, _, nw_, ar_, ac_ = best
@@ -130,3 +120,13 @@ def flat_plan(method: str, layer: ConvLayer, array: ArraySpec, nh: int, nw: int,
 def vw_flat(layer: ConvLayer, array: ArraySpec) -> Plan:
     _, nh, nw, ar, ac = FlatGrid(layer, array).best(layer.out_h, layer.out_w)
     return flat_plan("vw-flat", layer, array, nh, nw, ar, ac)
+
+
+def _tie_break(g, cycles, nhs, nws, a_, c_) -> tuple:
+    """Among candidates of equal (fewest) cycles, VW-SDK's choice: the highest weight
+    utilization, then the smaller nh, then the smaller Ph*Pw. The tuple compares in that order
+    (cycles, -utilization, nh, Ph*Pw) and carries (nw, AR, AC) after."""
+    pix = (g.k_h + (nhs - 1) * g.stride_h) * (g.k_w + (nws - 1) * g.stride_w)
+    k = np.lexsort((pix, nhs, -(nhs * nws) / (a_ * c_)))[0]
+    return (int(cycles[k]), -float(nhs[k] * nws[k] / (a_[k] * c_[k])), int(nhs[k]), int(pix[k]),
+            int(nws[k]), int(a_[k]), int(c_[k]))

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import FormatError
-from ..files import open_regular
+from ..files import open_regular, reading
 from .wire import Malformed, RawSlice, strip_large_weights
 
 STRIP_BYTES = 4096  # raw data above this stays on disk; shape constants are far smaller
@@ -38,8 +38,6 @@ def read_model(path: Path, tick: Callable[[float], None]):
 
     `tick(fraction of the file walked)` reports progress and may raise Cancelled.
     """
-    from ..formats.textio import reading  # here: engine.formats imports this package
-
     try:
         with reading(path), open_regular(path) as f:
             size = os.fstat(f.fileno()).st_size
