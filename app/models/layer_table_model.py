@@ -43,7 +43,8 @@ class LayerTableModel(QAbstractTableModel):
         self.network_name, self.description = net.name, net.description
         self.origin, self.origin_details = _origin(net)
         self._rows = [row_from_layer(layer) for layer in net.layers]
-        self._recheck()
+        # The network's layers passed the engine's checks already: no need to build them again.
+        self._recheck(own=[(layer, None, None) for layer in net.layers])
         self.endResetModel()
 
     def network(self) -> Network | None:
@@ -103,10 +104,13 @@ class LayerTableModel(QAbstractTableModel):
             return message
         return None
 
-    def _recheck(self, only_row: int | None = None) -> None:
+    def _recheck(self, only_row: int | None = None, own: list | None = None) -> None:
         """Check the rows again; `only_row`: that row changed alone (one cell edit), the others
-        keep their checks, and only the cheap repeated-name pass runs over every row."""
-        if only_row is not None and len(self._own) == len(self._rows):
+        keep their checks, and only the cheap repeated-name pass runs over every row; `own`:
+        the rows' checks are known (layers the engine built)."""
+        if own is not None:
+            self._own = own
+        elif only_row is not None and len(self._own) == len(self._rows):
             self._own[only_row] = check_row(self._rows[only_row])
         else:
             self._own = [check_row(r) for r in self._rows]
