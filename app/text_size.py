@@ -7,6 +7,7 @@ View > Larger Text (presentation mode sets and restores the font too).
 """
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication, QTableView, QWidget
 
@@ -52,13 +53,25 @@ def refresh(app: QApplication | None = None) -> None:
         if sheet:  # setting the same text again is a no-op in Qt: clear it first
             app.setStyleSheet("")
             app.setStyleSheet(sheet)
-        for table in (w for w in app.allWidgets() if isinstance(w, QTableView)):
+        for table in _tables(app):
             table.verticalHeader().setDefaultSectionSize(row_height(table))
             model = table.model()
             if model is not None and model.rowCount() <= RESIZE_ROWS:
                 table.resizeColumnsToContents()
     finally:
         _refreshing = False
+
+
+def _tables(app: QApplication) -> list[QTableView]:
+    """The live tables of the windows. Not `allWidgets()`: it also lists widgets that are being
+    deleted, and touching one of those crashed the process."""
+    tables = []
+    for top in app.topLevelWidgets():
+        if shiboken6.isValid(top):
+            tables += [t for t in top.findChildren(QTableView) if shiboken6.isValid(t)]
+            if isinstance(top, QTableView):
+                tables.append(top)
+    return tables
 
 
 def apply_points(points: float, remember: bool = True) -> float:
