@@ -69,15 +69,20 @@ def test_a_folder_is_named_as_a_folder(tmp_path):
 
 @fifo_only
 def test_the_readers_refuse_special_files_without_opening_them_for_a_blocking_read(tmp_path):
-    os.mkfifo(tmp_path / "m.onnx")
+    import importlib.util
+
     os.mkfifo(tmp_path / "l.csv")
+    names = [tmp_path / "l.csv"]
+    if importlib.util.find_spec("onnx") is not None:  # the headless engine install has no onnx
+        os.mkfifo(tmp_path / "m.onnx")
+        names.append(tmp_path / "m.onnx")
     code = ("import sys\nfrom engine.formats import load_network\nfrom engine.errors import FormatError\n"
             "for p in sys.argv[1:]:\n    try:\n        load_network(p)\n    except FormatError as e:\n"
             "        print(e)\n")
-    r = subprocess.run([sys.executable, "-c", code, str(tmp_path / "m.onnx"), str(tmp_path / "l.csv")],
+    r = subprocess.run([sys.executable, "-c", code, *map(str, names)],
                        capture_output=True, text=True, timeout=30, cwd=ROOT)
     lines = r.stdout.splitlines()
-    assert len(lines) == 2 and all("is a FIFO (named pipe), not a file" in line for line in lines), r
+    assert len(lines) == len(names) and all("is a FIFO (named pipe), not a file" in line for line in lines), r
 
 
 @fifo_only
