@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow, QTabBar, QTabWidget
 
 WIDE_PX = 1500  # from this window width on, inputs left and the inspector tabs right
-LEFT_SHARE, RIGHT_SHARE = 0.18, 0.16  # of the window width, wide windows
+LEFT_SHARE, RIGHT_SHARE = 0.185, 0.16  # of the window width, wide windows
 COLUMN_SHARE = 0.27  # the single column of narrow windows
 MIN_SHARE = 0.25  # a restored layout giving the crossbar view less than this is not kept
 

@@ -36,6 +36,8 @@ class ArrayEditor(QWidget):
             b.setObjectName(f"size{n}")
             b.setToolTip(f"Set the array to {n} × {n}")
             b.clicked.connect(lambda _=False, n=n: self.set_size(n, n))
+            # As narrow as the longest size needs (a push button asks for 80 px): the five fit a slim dock.
+            b.setMinimumWidth(b.fontMetrics().horizontalAdvance("1024") + 2 * b.fontMetrics().averageCharWidth())
             sizes.addWidget(b)
 
         grid = QGridLayout()
@@ -48,17 +50,17 @@ class ArrayEditor(QWidget):
         grid.addLayout(sizes, 1, 0, 1, 4)
         grid.addWidget(QLabel("Cell bits"), 2, 0)
         grid.addWidget(self.cell_bits, 2, 1)
-        grid.addWidget(QLabel("Weight bits"), 2, 2)
-        grid.addWidget(self.weight_bits, 2, 3)
+        grid.addWidget(QLabel("Weight bits"), 3, 0)  # a row of its own: the panel fits a slim column
+        grid.addWidget(self.weight_bits, 3, 1)
         self.error_label = QLabel()
         self.error_label.setObjectName("errorText")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
-        grid.addWidget(self.error_label, 3, 0, 1, 4)
+        grid.addWidget(self.error_label, 4, 0, 1, 4)
 
         self.method_boxes: dict[str, QCheckBox] = {}
         methods_grid = QGridLayout()
-        grid.addWidget(QLabel("Methods"), 4, 0, Qt.AlignTop)
+        grid.addWidget(QLabel("Methods"), 5, 0, Qt.AlignTop)
         for i, name in enumerate(method_style.ordered(methods)):  # one fixed order, whatever the registry's
             box = QCheckBox(method_style.label(name))
             box.setToolTip(methods[name])
@@ -66,8 +68,8 @@ class ArrayEditor(QWidget):
             box.setStyleSheet(f"QCheckBox {{ color: {method_style.color(name)}; font-weight: 700; }}")
             box.toggled.connect(self.changed)
             self.method_boxes[name] = box
-            methods_grid.addWidget(box, i // 3, i % 3)  # three a row: fits a slim dock column
-        grid.addLayout(methods_grid, 4, 1, 1, 3)
+            methods_grid.addWidget(box, i // 2, i % 2)  # two a row: fits a slim dock column
+        grid.addLayout(methods_grid, 5, 1, 1, 3)
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 4, 6, 4)
