@@ -175,17 +175,19 @@ class Plan:
             return self.compression.rows_present
         return self.pix_h * self.pix_w * self.group.in_c
 
+    @cached_property
+    def _counts(self):
+        twin = self.__dict__.get("_twin")  # the plan of a same-shape layer (methods.plan_for): same counts
+        if twin is not None:
+            return twin.conversions()
+        from .energy import conversions
+
+        return conversions(self)
+
     def conversions(self):
         """ADC/DAC conversions and MACs of the whole schedule (engine.energy), counted once per
-        plan: a results table asks for them again on every energy change."""
-        cached = self.__dict__.get("_conversions")
-        if cached is None:
-            from .energy import conversions
-
-            twin = self.__dict__.get("_twin")  # the plan of a same-shape layer (methods.plan_for): same counts
-            cached = twin.conversions() if twin is not None else conversions(self)
-            object.__setattr__(self, "_conversions", cached)  # not a field: equality and hash ignore it
-        return cached
+        plan (like the other cached figures): a results table asks again on every energy change."""
+        return self._counts
 
     def to_dict(self, energy=None) -> dict:
         """The figures the CLI's JSON reports for one method; `energy` an EnergyModel."""
