@@ -34,6 +34,7 @@ class DialogScript:
 
     def __init__(self):
         self.errors: list[tuple[str, str]] = []
+        self.infos: list[tuple[str, str]] = []
         self.asked_save: list[str] = []
         self.save_answer = dialogs.DISCARD
         self.restore_answer = False
@@ -42,7 +43,7 @@ class DialogScript:
 
     def install(self, monkeypatch):
         monkeypatch.setattr(dialogs, "error", lambda parent, title, msg: self.errors.append((title, msg)))
-        monkeypatch.setattr(dialogs, "info", lambda parent, title, msg: None)
+        monkeypatch.setattr(dialogs, "info", lambda parent, title, msg: self.infos.append((title, msg)))
         monkeypatch.setattr(dialogs, "ask_save_changes", self._ask_save)
         monkeypatch.setattr(dialogs, "ask_restore", lambda parent, path, when: self.restore_answer)
         monkeypatch.setattr(dialogs, "open_file", lambda *a, **k: (self.open_path, ""))
