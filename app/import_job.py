@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from engine.formats.project import Project
 from engine.network import Network
 
+from app.models.layer_rows import prepare_rows
+
 PROJECT = "project"  # ImportRequest.fmt of a project file (read whole: array, methods, options too)
 
 NEEDS_INPUT_SIZE = "give the input size"  # how the ONNX importer asks for one (engine.onnx.layers)
@@ -32,7 +34,9 @@ def import_network(request: ImportRequest, progress=None, should_stop=None) -> I
         from engine.formats.project import load_project
 
         project = load_project(request.path, progress, should_stop, input_size=request.input_size)
+        prepare_rows(project.network)
         return ImportResult(request, project.network, project)
     kwargs = {"input_size": request.input_size} if request.input_size else {}
     net = load_network(request.path, request.fmt, progress=progress, should_stop=should_stop, **kwargs)
+    prepare_rows(net)  # the table's rows, made here rather than on the GUI thread
     return ImportResult(request, net)

@@ -239,8 +239,10 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop timers and every worker; return only when no thread is left running."""
         self._shut_down = True
-        for timer in (self.mapping.debounce, self.project.recovery.timer):
-            timer.stop()
+        self.mapping.debounce.stop()
+        self.project.recovery.shutdown()  # its timer, and the autosave being written
+        for panel in self.findChildren(LazyPanel):
+            panel.shutdown()
         self.statusBar().clearMessage()  # also ends its message-timeout timer
         getattr(self.central.crossbar, "shutdown", lambda: None)()  # playback timer, export worker
         self.runner.shutdown()

@@ -96,6 +96,9 @@ def open_window(net: Network | None, array: tuple[int, int] | None, size: tuple[
         window.array_editor.set_spec(ArraySpec(array[0], array[1], spec.cell_bits, spec.weight_bits))
     if methods:
         window.array_editor.set_methods(methods)
+    if not ephemeral:
+        from app.onnx_preload import preload_when_idle
+        preload_when_idle(window, lambda: bool(window.runner.active_jobs()))
     return window
 
 

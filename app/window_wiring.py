@@ -45,10 +45,14 @@ def network_name(w) -> str:
 def _show_result(w, result) -> None:
     methods = method_style.ordered(w.array_editor.methods())  # one order everywhere: the registry's
     name = network_name(w)
+    last = getattr(w, "_shown_result", None)
+    if last is not None and last[0] is result and last[1:] == (methods, name) and w.results_model.result is result:
+        return  # an edit that leaves the result and what shows of it alone (re-showing took 0.1 s each)
+    w._shown_result = (result, methods, name)
     w.results_model.set_result(result, methods)
     w.central.totals.show_result(result, methods, name)
-    w.comparison.call("show_result", result, methods, name)
-    w.bound_panel.call("show_result", result, methods, name)
+    w.comparison.call_soon("show_result", result, methods, name)  # each chart in a later turn
+    w.bound_panel.call_soon("show_result", result, methods, name)
     w.selection.set_result(result)
 
 

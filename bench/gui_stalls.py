@@ -21,34 +21,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HOME", tempfile.mkdtemp(prefix="xbarscope-bench-"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
-
-class GapMeter:
-    """Largest interval between ticks of a 10 ms timer, in ms."""
-
-    def __init__(self):
-        self.clock = QElapsedTimer()
-        self.timer = QTimer()
-        self.timer.setInterval(10)
-        self.timer.timeout.connect(self._tick)
-        self.worst = 0.0
-        self.last = 0.0
-
-    def _tick(self):
-        now = self.clock.nsecsElapsed() / 1e6
-        self.worst = max(self.worst, now - self.last)
-        self.last = now
-
-    def __enter__(self):
-        self.clock.start()
-        self.last, self.worst = 0.0, 0.0
-        self.timer.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.timer.stop()
+from app.gap_meter import GapMeter  # noqa: E402
 
 
 def run_until(app, done, timeout_s=600.0):

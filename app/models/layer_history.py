@@ -79,6 +79,6 @@ def _describe(before: tuple, after: tuple) -> str:
         return "Add Layer" if n1 == n0 + 1 else f"Add {n1 - n0} Layers"
     if n1 < n0:
         return "Delete Layer" if n0 == n1 + 1 else f"Delete {n0 - n1} Layers"
-    if sorted(before[4]) == sorted(after[4]):
+    if sorted(map(id, before[4])) == sorted(map(id, after[4])):  # the same row objects, reordered
         return "Move Layer"
     return "Layer Edit"

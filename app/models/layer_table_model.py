@@ -10,7 +10,7 @@ from engine import ConvLayer
 from engine.network import Network
 
 from app.models.layer_rows import (COLUMN_INDEX, COLUMNS, FIELDS, cell_text, check_row, column_for_field,
-                                   next_layer_row, row_from_layer, set_cell, unique_name)
+                                   next_layer_row, prepared_rows, set_cell, unique_name)
 
 INVALID_BG = QColor("#f8c9c4")
 DERIVED_FG = QColor("#55606e")
@@ -30,6 +30,9 @@ class LayerTableModel(QAbstractTableModel):
         self._rows: list[dict] = []
         self._checked: list[tuple] = []  # per row: (layer, field, message), repeated names included
         self._own: list[tuple] = []  # per row: check_row alone (the costly part), kept across one-cell edits
+        self._layers: tuple | None = None  # layers() and problem() of the current checks, once asked
+        self._bad: list | None = None
+        self._network: Network | None = None
         self.network_name = "untitled"
         self.description = ""
         self.origin = ""  # where the layers came from, and what an import assumed
@@ -42,14 +45,25 @@ class LayerTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.network_name, self.description = net.name, net.description
         self.origin, self.origin_details = _origin(net)
-        self._rows = [row_from_layer(layer) for layer in net.layers]
-        # The network's layers passed the engine's checks already: no need to build them again.
-        self._recheck(own=[(layer, None, None) for layer in net.layers])
+        # Rows and checks come ready-made from the import worker for big files (prepared_rows).
+        self._rows, own = prepared_rows(net)
+        self._recheck(own=own)
         self.endResetModel()
 
     def network(self) -> Network | None:
         layers = self.layers()
-        return None if layers is None else Network(self.network_name, layers, description=self.description)
+        if layers is None:
+            return None
+        made = self._network
+        # Built once per change: the engine's Network checks every name (O(n), but often asked).
+        if made is None or made.layers is not layers or made.name != self.network_name \
+                or made.description != self.description:
+            made = self._network = Network(self.network_name, layers, description=self.description)
+        return made
+
+    def invalid_count(self) -> int:
+        self.problem()
+        return len(self._bad or ())
 
     def raw_rows(self) -> list[dict]:
         """The rows as typed, invalid cells included (JSON-safe: ints and text)."""
@@ -68,21 +82,24 @@ class LayerTableModel(QAbstractTableModel):
         return True
 
     def snapshot(self) -> tuple:
-        """Everything the table holds, for undo: name, description, origin and the raw rows."""
-        return (self.network_name, self.description, self.origin, self.origin_details,
-                tuple(tuple(r.items()) for r in self._rows))
+        """Everything the table holds, for undo: name, description, origin and the raw rows.
+        Row dicts are never changed in place (an edit replaces the row), so the snapshot shares
+        them: a pointer copy, not a deep copy of 100,000 rows."""
+        return (self.network_name, self.description, self.origin, self.origin_details, tuple(self._rows))
 
     def restore(self, snap: tuple) -> None:
         self.beginResetModel()
         self.network_name, self.description, self.origin, self.origin_details, rows = snap
-        self._rows = [dict(r) for r in rows]
+        self._rows = list(rows)
         self._recheck()
         self.endResetModel()
 
     def layers(self) -> tuple[ConvLayer, ...] | None:
         if not self._rows or self.problem():
             return None
-        return tuple(c[0] for c in self._checked)
+        if self._layers is None:
+            self._layers = tuple(c[0] for c in self._checked)
+        return self._layers
 
     def layer(self, row: int) -> ConvLayer | None:
         return self._checked[row][0] if 0 <= row < len(self._checked) else None
@@ -91,7 +108,9 @@ class LayerTableModel(QAbstractTableModel):
         """Why the network cannot be mapped, in the engine's words; None if it can."""
         if not self._rows:
             return "the network has no layers: add one, choose a preset or import a file"
-        bad = [(i, c) for i, c in enumerate(self._checked) if c[0] is None]
+        if self._bad is None:
+            self._bad = [(i, c) for i, c in enumerate(self._checked) if c[0] is None]
+        bad = self._bad
         if not bad:
             return None
         i, (_, _, message) = bad[0]
@@ -115,6 +134,7 @@ class LayerTableModel(QAbstractTableModel):
         else:
             self._own = [check_row(r) for r in self._rows]
         self._checked = list(self._own)
+        self._layers, self._bad = None, None  # recomputed when asked
         seen: dict[str, int] = {}
         for i, row in enumerate(self._rows):  # the engine's Network rejects repeats; say where
             name = row["name"]
@@ -221,6 +241,7 @@ class LayerTableModel(QAbstractTableModel):
     def clear(self, name: str = "untitled") -> None:
         self.beginResetModel()
         self._rows, self._checked, self._own = [], [], []
+        self._layers, self._bad = None, None
         self.network_name, self.description = name, ""
         self.origin, self.origin_details = "", ""
         self.endResetModel()

@@ -1,6 +1,7 @@
 """The results table's rows, built from a MapResult without Qt (easy to test, to copy, to export)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engine.batch import MapResult
@@ -120,30 +121,45 @@ def _compression_total(plans: list) -> dict:
             "cycles_before": sum(x["cycles_before"] for x in f)}
 
 
-def rows_energy_unit(rows: list[ResultRow]) -> str:
+def rows_energy_unit(rows) -> str:
     """The energy column's unit: nJ, or µJ when a layer reaches 1 µJ (totals follow the layers)."""
+    if isinstance(rows, ResultRows):
+        return rows.unit
     return numbers.energy_unit(max((r.values["energy"] for r in rows if not r.is_total), default=0.0))
 
 
-def build_rows(result: MapResult, methods: tuple[str, ...] | None = None,
-               energy_model: EnergyModel | None = None) -> list[ResultRow]:
-    """One row per layer and shown method, then one totals row per method (methods in
-    engine.methods.METHODS order).
+def column_used(rows, key: str) -> bool:
+    """Whether any layer row has a figure in column `key` (the compression columns hide otherwise)."""
+    if isinstance(rows, ResultRows):
+        return rows.column_used(key)
+    return any(r.values.get(key) is not None for r in rows)
 
-    Energies use `energy_model` (the example defaults when None); `values["energy"]` is in
-    picojoules, its text in the unit of rows_energy_unit."""
-    model = energy_model or EnergyModel()
-    # The registry's order, whatever order the methods were ticked in (as the cards and charts).
-    shown = method_style.ordered(m for m in (methods or result.request.methods) if m in result.request.methods)
-    conv = [{m: p[m].conversions() for m in shown} for p in result.plans]
-    energy = [{m: _energy_values(c[m], model) for m in shown} for c in conv]
-    unit = numbers.energy_unit(max((e[m]["energy"] for e in energy for m in shown), default=0.0))
-    rows = []
-    for i, (layer, plans) in enumerate(zip(result.request.layers, result.plans)):
-        base = {m: plans[m].cycles for m in ("im2col", "sdk") if m in plans}
-        rows += [_row(i, layer.name, m, plans[m], base, energy[i][m], unit) for m in shown]
-    totals = result.totals()
-    for m in shown:
+
+class ResultRows(Sequence):
+    """The rows of `build_rows`: layer rows first (network order, then method order), then one
+    totals row per method. A layer row is built when first read: a view reads a screenful and a
+    sample for its column widths, not all 300,000 rows of a 100,000-layer network. The totals
+    and the energy unit, which need every layer, are computed at once."""
+
+    def __init__(self, result: MapResult, shown: tuple[str, ...], model: EnergyModel):
+        self.result, self.shown, self.model = result, shown, model
+        self._layers = len(result.plans) * len(shown)
+        self._built: list[ResultRow | None] = [None] * self._layers
+        self._rank = {m: i for i, m in enumerate(shown)}
+        conv = [[p[m].conversions() for m in shown] for p in result.plans]
+        adc = [[c.adc for c in cs] for cs in conv]
+        dac = [[c.dac for c in cs] for cs in conv]
+        macs = [[c.macs for c in cs] for cs in conv]
+        top = max((a * model.adc_pj + d * model.dac_pj + x * model.mac_pj
+                   for ra, rd, rx in zip(adc, dac, macs) for a, d, x in zip(ra, rd, rx)), default=0.0)
+        self.unit = numbers.energy_unit(top)
+        self._totals = [self._total_row(j, m, Conversions(sum(r[j] for r in adc), sum(r[j] for r in dac),
+                                                          sum(r[j] for r in macs)))
+                        for j, m in enumerate(shown)]
+
+    def _total_row(self, j: int, m: str, conv: Conversions) -> ResultRow:
+        result = self.result
+        totals = result.totals()
         cycles = totals[m]
         bound = result.lower_bound_total(m)
         # MAC utilization over the whole network: useful work over all cell-cycles spent.
@@ -152,11 +168,58 @@ def build_rows(result: MapResult, methods: tuple[str, ...] | None = None,
              "mac_util": mac, "lower_bound": bound, "efficiency": bound / cycles if cycles else None,
              "vs_im2col": _speedup(totals.get("im2col"), cycles),
              "vs_sdk": _speedup(totals.get("sdk"), cycles)}
-        total = sum((c[m] for c in conv), Conversions(0, 0, 0))
-        v.update(_energy_values(total, model))
+        v.update(_energy_values(conv, self.model))
         v.update(_compression_total([p[m] for p in result.plans]))
-        rows.append(ResultRow(TOTAL, m, v, _texts(v, unit)))
-    return rows
+        return ResultRow(TOTAL, m, v, _texts(v, self.unit))
+
+    def __len__(self) -> int:
+        return self._layers + len(self._totals)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        if i >= self._layers:
+            return self._totals[i - self._layers]
+        row = self._built[i]
+        if row is None:
+            row = self._built[i] = self._layer_row(*divmod(i, len(self.shown)))
+        return row
+
+    def _layer_row(self, index: int, j: int) -> ResultRow:
+        plans, m = self.result.plans[index], self.shown[j]
+        base = {b: plans[b].cycles for b in ("im2col", "sdk") if b in plans}
+        energy = _energy_values(plans[m].conversions(), self.model)
+        return _row(index, self.result.request.layers[index].name, m, plans[m], base, energy, self.unit)
+
+    def index_of(self, layer_index: int, method: str) -> int | None:
+        """The position of a layer's row for `method`, or None if that method is not shown."""
+        j = self._rank.get(method)
+        if j is None or not 0 <= layer_index < len(self.result.plans):
+            return None
+        return layer_index * len(self.shown) + j
+
+    def column_used(self, key: str) -> bool:
+        plans = (p[m] for p in self.result.plans for m in self.shown)
+        if key == "channels_removed":
+            return any(p.compression is not None and p.compression.kind == "vwc-sdk" for p in plans)
+        if key in ("rows_skipped", "compression_rate"):
+            return any(p.compression is not None for p in plans)
+        return any(r.values.get(key) is not None for r in self)
+
+
+def build_rows(result: MapResult, methods: tuple[str, ...] | None = None,
+               energy_model: EnergyModel | None = None) -> ResultRows:
+    """One row per layer and shown method, then one totals row per method (methods in
+    method_style.ORDER, whatever order they were ticked in, as the cards and charts).
+
+    Energies use `energy_model` (the example defaults when None); `values["energy"]` is in
+    picojoules, its text in the unit of rows_energy_unit."""
+    shown = method_style.ordered(m for m in (methods or result.request.methods) if m in result.request.methods)
+    return ResultRows(result, tuple(shown), energy_model or EnergyModel())
 
 
 EXPORT_COLUMNS = ("layer", "method", "cycles", "nh", "nw", "ph", "pw", "ict", "oct", "ar", "ac", "regions",

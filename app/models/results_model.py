@@ -48,6 +48,13 @@ class ResultsModel(QAbstractTableModel):
         self.endResetModel()
         self.headerDataChanged.emit(Qt.Horizontal, 0, len(COLUMNS) - 1)
 
+    def row_index(self, layer_index: int, method: str) -> int | None:
+        """The model row of a layer's figures for `method` (None if not shown)."""
+        rows = self.rows
+        if hasattr(rows, "index_of"):
+            return rows.index_of(layer_index, method)
+        return next((i for i, r in enumerate(rows) if r.layer_index == layer_index and r.method == method), None)
+
     def set_stale(self, stale: bool) -> None:
         if stale != self.stale and self.rows:
             self.stale = stale

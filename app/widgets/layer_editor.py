@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from app import text_size
 from app.models.layer_table_model import LayerTableModel
+from app.widgets.column_fit import fit_columns
 from app.widgets.layer_type_delegate import LayerTypeDelegate
 from app.models.layer_rows import COLUMN_INDEX
 
@@ -46,7 +47,7 @@ class LayerEditor(QWidget):
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(QHeaderView.Interactive)
         head.setStretchLastSection(True)
-        model.modelReset.connect(self.table.resizeColumnsToContents)
+        model.modelReset.connect(lambda: fit_columns(self.table))
         self.table.verticalHeader().setDefaultSectionSize(text_size.row_height(self))
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _: self._row_changed(cur.row()))
 
@@ -111,7 +112,7 @@ class LayerEditor(QWidget):
 
     def _update_summary(self) -> None:
         n = self.model.rowCount()
-        bad = sum(1 for r in range(n) if self.model.layer(r) is None)
+        bad = self.model.invalid_count()
         text = f"{n} layer{'s' if n != 1 else ''}"
         self.summary.setText(text + (f" · <span style='color:#b3261e'>{bad} invalid</span>" if bad else ""))
         self.summary.setToolTip(text + (f", {bad} invalid" if bad else ""))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 
@@ -20,6 +20,11 @@ class LazyPanel(QWidget):
         self._factory = factory
         self.widget: QWidget | None = None
         self._pending: dict[str, tuple] = {}
+        self._soon: dict[str, tuple] = {}
+        self._soon_timer = QTimer(self)
+        self._soon_timer.setSingleShot(True)
+        self._soon_timer.setInterval(0)
+        self._soon_timer.timeout.connect(self._call_soon_now)
         self._lay = QVBoxLayout(self)
         self._lay.setContentsMargins(0, 0, 0, 0)
         self._loading = QLabel(f"Loading {title}…")
@@ -44,3 +49,19 @@ class LazyPanel(QWidget):
         else:
             self._pending.pop(name, None)  # keep call order: latest call last
             self._pending[name] = args
+
+    def call_soon(self, name: str, *args) -> None:
+        """As `call`, on a later turn of the event loop, the latest call per name only: when a
+        result arrives the table is shown first and each chart redraws in a turn of its own, so
+        no single turn keeps the window from reacting for long."""
+        self._soon[name] = args
+        self._soon_timer.start()
+
+    def _call_soon_now(self) -> None:
+        calls, self._soon = self._soon, {}
+        for name, args in calls.items():
+            self.call(name, *args)
+
+    def shutdown(self) -> None:
+        self._soon_timer.stop()
+        self._soon.clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QObject
 
+from app import workers
 from app.job_slot import JobSlot
 from app.workers import running_job_count
 from engine.errors import Cancelled, XbarError
@@ -50,9 +51,10 @@ def until_stopped(request, progress, should_stop):
         sum(range(2000))
 
 
-def test_hundreds_of_signal_emits_do_not_crash(qtbot, runner):
+def test_hundreds_of_signal_emits_do_not_crash(qtbot, runner, monkeypatch):
     # PySide6 6.12.0 aborted Python ("Fatal Python error: bool_dealloc") after a few hundred
     # emits. 2,000 progress signals plus 600 bool-carrying busy signals must go through.
+    monkeypatch.setattr(workers, "PROGRESS_INTERVAL_S", 0.0)  # every step signalled
     rec = Recorder(runner)
     runner.start(chatty, 2000)
     qtbot.waitUntil(lambda: bool(rec.ends), timeout=10000)
@@ -69,6 +71,21 @@ def test_hundreds_of_signal_emits_do_not_crash(qtbot, runner):
     qtbot.waitUntil(lambda: not slot.busy, timeout=2000)
     assert busy.count(True) == 300 and busy[-1] is False
     assert [r.request for r in results] == list(range(1, 301))
+
+
+def test_progress_is_signalled_a_few_times_a_second_and_at_the_end(qtbot, runner, monkeypatch):
+    """800,000 steps of a big mapping must not become 800,000 repaints on the GUI thread."""
+    monkeypatch.setattr(workers, "PROGRESS_INTERVAL_S", 3600.0)  # nothing in between, for sure
+
+    def counted(request, progress, should_stop):
+        for i in range(request):
+            progress(i + 1, request, f"layer {i + 1}")
+        return Echo(request)
+
+    rec = Recorder(runner)
+    runner.start(counted, 5000)
+    qtbot.waitUntil(lambda: bool(rec.ends), timeout=10000)
+    assert rec.seen == [1, 5000]  # the first step, then the last one
 
 
 def test_cancel_stops_within_a_fraction_of_a_second(qtbot, runner):
