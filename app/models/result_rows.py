@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from engine.batch import MapResult
 from engine.compress.views import COMPRESSION_FIELDS, compression_fields
 from engine.energy import Conversions, EnergyModel
+from engine.formats.csvrows import spreadsheet_safe
 
 from app import method_style, numbers
 
@@ -240,13 +241,14 @@ def _export_values(row: ResultRow) -> dict:
     return v
 
 
-def to_delimited(rows: list[ResultRow], sep: str = ",") -> str:
-    """Raw numbers (no separators), one figure per column, so spreadsheets read them as numbers."""
+def to_delimited(rows, sep: str = ",") -> str:
+    """Raw numbers (no separators), one figure per column, so spreadsheets read them as numbers.
+    Text (layer names) that a spreadsheet would run as a formula is quoted (engine's CSV rule)."""
     def cell(x):
         if x is None:
             return ""
-        s = f"{x:.6g}" if isinstance(x, float) else str(x)
-        return f'"{s}"' if sep in s or '"' in s else s
+        s = f"{x:.6g}" if isinstance(x, float) else str(x) if not isinstance(x, str) else spreadsheet_safe(x)
+        return '"' + s.replace('"', '""') + '"' if sep in s or '"' in s or "\n" in s else s
 
     lines = [sep.join(EXPORT_COLUMNS)]
     for r in rows:

@@ -87,3 +87,19 @@ def test_heat_is_brightest_at_fewest_cycles():
     brightness = rgba[..., :3].sum(axis=2)
     assert brightness[0, 0] > brightness[1, 0] > brightness[1, 1]
     assert rgba[0, 1, 3] == 0  # (nh=2, nw=1) is invalid: transparent
+
+
+def test_csv_export_keeps_formula_like_layer_names_as_text(qtbot):
+    """CSV injection: a name starting with = + - @ is quoted so a spreadsheet shows it as text."""
+    import csv
+    import io
+
+    from engine import ArraySpec, ConvLayer
+    from engine.batch import MapRequest, map_network
+
+    layers = (ConvLayer("=HYPERLINK(\"x\")", 8, 8, 4, 4, 3, 3), ConvLayer("@sum", 6, 6, 4, 4, 3, 3),
+              ConvLayer("plain,name", 6, 6, 4, 4, 3, 3))
+    result = map_network(MapRequest(layers, ArraySpec(64, 64), ("im2col", "sdk")))
+    table = list(csv.DictReader(io.StringIO(to_delimited(build_rows(result)))))
+    names = [row["layer"] for row in table if row["layer"] != "Total"]
+    assert names == ["'=HYPERLINK(\"x\")"] * 2 + ["'@sum"] * 2 + ["plain,name"] * 2
