@@ -9,8 +9,13 @@ from dataclasses import dataclass, fields, replace
 
 from .errors import ArrayError, LayerError
 
-# Guards against sizes that would exhaust memory long before they mean anything.
-MAX_SPATIAL = 1 << 13  # IFM height/width, kernel size (8192)
+# Guards. Memory is protected by the work and cell guards (MAX_LAYER_WORK, MAX_TILE_CELLS);
+# the side guard is what exact arithmetic needs. The searches compute a PW's pixels times its
+# channels, Ph*Pw*IC, in float64 and int64: a PW spans at most the padded input, under 3 sides
+# (pad <= side), so Ph*Pw*IC < 9 * MAX_SPATIAL**2 * MAX_CHANNELS = 9 * 2**48 < 2**53, exact
+# in float64 (and far inside int64). Sides of 16384 (Transformer and DeepSpeech GEMM rows:
+# 8448, 10000, 12544, 16384) map; larger sides are refused with the limit in the message.
+MAX_SPATIAL = 1 << 14  # IFM height/width, kernel size, stride, padding (16384)
 MAX_CHANNELS = 1 << 20  # channels, features
 MAX_TILE_CELLS = 1 << 31  # cells in one array tile
 MAX_BITS = 32
@@ -31,7 +36,7 @@ def _check_int(owner: str, field: str, value, minimum: int, maximum: int, err) -
     if value < minimum:
         raise err(owner, field, f"must be at least {minimum}, got {value}")
     if value > maximum:
-        raise err(owner, field, f"{value} is larger than the supported maximum {maximum}")
+        raise err(owner, field, f"{value} is larger than the supported maximum {maximum:,}")
 
 
 @dataclass(frozen=True)

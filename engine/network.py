@@ -158,3 +158,38 @@ def network_to_dict(net: Network) -> dict:
         d["array"] = net.array.to_dict()
     d["layers"] = [layer_to_dict(layer) for layer in net.layers]
     return d
+
+
+MAX_CHAIN_NOTES = 8
+
+
+def _mismatch(prev: ConvLayer, cur: ConvLayer) -> str | None:
+    gives = f"'{prev.name}' before it gives {prev.out_c} channels of {prev.out_h}x{prev.out_w}"
+    if cur.kind == "linear":
+        flat = prev.out_c * prev.out_h * prev.out_w
+        if cur.in_c in (prev.out_c, flat):
+            return None
+        return f"layer '{cur.name}' takes {cur.in_c} features; {gives} ({flat} values)"
+    if cur.in_c == prev.out_c and (prev.kind == "linear" or (cur.in_h, cur.in_w) == (prev.out_h, prev.out_w)):
+        return None
+    if prev.kind == "linear":
+        gives = f"'{prev.name}' before it gives {prev.out_c} features"
+    return f"layer '{cur.name}' takes {cur.in_c} channels of {cur.in_h}x{cur.in_w}; {gives}"
+
+
+def chain_notes(layers) -> list[str]:
+    """Import notes where a layer's input does not match the previous layer's output.
+
+    Not errors: residual shortcuts, concatenations, pooling and flattening are legitimate.
+    A fully connected layer after a convolution fits when it takes the flattened output.
+    """
+    found = [m for m in (_mismatch(p, c) for p, c in zip(layers, layers[1:])) if m]
+    if not found:
+        return []
+    notes = [f"Chain check: {m}." for m in found[:MAX_CHAIN_NOTES]]
+    if len(found) > MAX_CHAIN_NOTES:
+        notes.append(f"Chain check: {len(found) - MAX_CHAIN_NOTES} more layers whose input differs "
+                     f"from the output before them.")
+    notes.append("Chain check: not errors where the network has shortcuts, concatenations, pooling or "
+                 "padding the file does not show between those layers.")
+    return notes

@@ -66,6 +66,10 @@ class LayerCollector:
         self.lines: list[int] = []
         self._line_of: dict[str, int] = {}
 
+    def __contains__(self, name: str) -> bool:
+        """A layer of this name was added already."""
+        return name in self._line_of
+
     def add(self, line: int, make, *args, **kwargs) -> ConvLayer:
         """`make(*args, **kwargs)` -> the row's layer, added; errors name `line`."""
         if len(self.layers) >= MAX_LAYERS:

@@ -22,6 +22,8 @@ FORMATS: dict[str, FileFormat] = {f.name: f for f in (
     FileFormat("csv", (".csv",), "XbarScope layer list (CSV)"),
     FileFormat("neurosim", (".csv",), "DNN+NeuroSim NetWork.csv"),
     FileFormat("scalesim", (".csv",), "SCALE-Sim topology"),
+    # One layer a file, or a folder of numbered layer files (engine.formats.timeloop).
+    FileFormat("timeloop", (".yaml", ".yml"), "Timeloop/CiMLoop problem", writable=False),
     FileFormat("project", (".json",), "XbarScope project", writable=False),
     FileFormat("onnx", (".onnx",), "ONNX model", writable=False),  # needs the onnx package
 )}

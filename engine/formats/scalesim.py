@@ -7,6 +7,13 @@ further columns are ignored. Tolerated as in the files SCALE-Sim ships: blank an
 all-comma rows, `#` comments after the fields, indented rows, spaces around values, rows
 with or without the trailing comma.
 
+Read as SCALE-Sim reads it: line 1 is skipped unread (so the `Layer, IFMAP Width, IFMAP
+Width, ...` typo header of its DeepBench and MLPerf files loads; line 1 still decides between
+a convolution and a GEMM file), section-title rows such as `Transformer,` are skipped, and
+a repeated layer name gets a `#2` suffix. A GEMM file (`Layer, M, N, K` per row, SCALE-Sim's
+`-i gemm` mode) gives fully connected layers applied to M input vectors: a 1x1 convolution on
+an M x 1 input (cycles scale with M).
+
 SCALE-Sim folds padding into the IFMAP size, so layers are read with padding 0. It has no
 groups: a depthwise layer is written as a 1-channel, 1-filter convolution with `_dw` in
 its name; such a row following another layer is read as a depthwise layer over that
@@ -20,7 +27,7 @@ from pathlib import Path
 from ..errors import FormatError
 from ..layers import ConvLayer
 from ..network import Network
-from .csvrows import LayerCollector, csv_text, lines_phrase, rows, whole
+from .csvrows import LayerCollector, csv_text, is_whole, lines_phrase, rows, whole
 
 HEADER = ("Layer name", "IFMAP Height", "IFMAP Width", "Filter Height", "Filter Width",
           "Channels", "Num Filter", "Strides")
@@ -50,18 +57,42 @@ def _content_rows(text: str, path):
             yield line, cells
 
 
-def _header(line: int, cells: list[str], path) -> tuple[bool, list[str]]:
-    """(has a stride-W column, names of the ignored columns)."""
-    if cells[0].lower() != HEADER[0].lower():
-        raise FormatError(path, f"expected the SCALE-Sim header starting with '{HEADER[0]}', "
-                          f"found '{cells[0][:40]}'", line)
-    if len(cells) < len(HEADER):
-        raise FormatError(path, f"the header has {len(cells)} columns; SCALE-Sim needs "
-                          f"{len(HEADER)}: {', '.join(HEADER)}", line)
+GEMM_COLUMNS = ("Layer", "M", "N", "K")
+
+
+def _looks_like_row(cells: list[str]) -> bool:
+    """A line 1 that is a layer row rather than a header (its sizes are numbers)."""
+    return len(cells) >= len(HEADER) and all(is_whole(c) for c in cells[1:len(HEADER)])
+
+
+def _header(cells: list[str]) -> tuple[str | None, bool, list[str]]:
+    """What line 1 says: mode ('gemm', 'conv' or None: decide by the rows), a stride-W column,
+    names of the ignored columns. SCALE-Sim itself skips this line unread."""
+    names = [c.lower() for c in cells]
+    if names[1:4] == ["m", "n", "k"]:
+        return "gemm", False, [c for c in cells[4:] if c]
     extra = cells[len(HEADER):]
     stride_w = bool(extra) and extra[0].lower().replace(" ", "").replace("_", "") in ("", "stridew")
     ignored = [c for c in extra[1 if stride_w else 0:] if c]
-    return stride_w, ignored
+    mode = "conv" if len(cells) >= len(HEADER) or any("ifmap" in n for n in names) else None
+    return mode, stride_w, ignored
+
+
+def _renamed(layers: LayerCollector, name: str, line: int, renamed: list) -> str:
+    """SCALE-Sim repeats names (MLPERF's residual blocks); a layer name must be unique."""
+    if name not in layers:
+        return name
+    k = 2
+    while f"{name}#{k}" in layers:
+        k += 1
+    renamed.append(line)
+    return f"{name}#{k}"
+
+
+def _gemm_layer(name: str, m: int, n: int, k: int) -> ConvLayer:
+    if m == 1:
+        return ConvLayer.linear(name, k, n)
+    return ConvLayer(name, m, 1, k, n, 1, 1)
 
 
 def parse(text: str, path) -> Network:
@@ -70,13 +101,28 @@ def parse(text: str, path) -> Network:
     header = next(content, None)
     if header is None:
         raise FormatError(path, "no SCALE-Sim header and no layers, only blank or comment lines")
-    stride_w_col, ignored = _header(*header, path)
-    depthwise, lone_dw, fc = [], [], []
+    head_line, head = header
+    mode, stride_w_col, ignored = _header(head)
+    depthwise, lone_dw, fc, sections, renamed, gemm = [], [], [], [], [], []
     for line, cells in content:
+        filled = [c for c in cells if c]
+        if len(filled) == 1 and cells[0]:  # a section title such as 'Transformer,'
+            sections.append((line, cells[0]))
+            continue
+        if mode is None:
+            mode = "gemm" if len(cells) in (4, 5) and not any(cells[4:]) else "conv"
+        name = _renamed(layers, cells[0], line, renamed)
+        if mode == "gemm":
+            if len(cells) < len(GEMM_COLUMNS):
+                raise FormatError(path, f"expected {len(GEMM_COLUMNS)} columns ({', '.join(GEMM_COLUMNS)}) "
+                                  f"in a SCALE-Sim GEMM file, found {len(cells)}", line)
+            m, n, k = (whole(path, line, col, cell) for col, cell in zip(GEMM_COLUMNS[1:], cells[1:4]))
+            gemm.append(line)
+            layers.add(line, _gemm_layer, name, m, n, k)
+            continue
         if len(cells) < len(HEADER):
             raise FormatError(path, f"expected {len(HEADER)} columns ({', '.join(HEADER)}), "
                               f"found {len(cells)}", line)
-        name = cells[0]
         h, w, kh, kw, c, n, s = (whole(path, line, col, cell)
                                  for col, cell in zip(HEADER[1:], cells[1:len(HEADER)]))
         sw = s
@@ -94,9 +140,33 @@ def parse(text: str, path) -> Network:
             if "_dw" in name and (c, n) == (1, 1) and prev is None:
                 lone_dw.append(line)
             layers.add(line, ConvLayer, name, h, w, c, n, kh, kw, s, sw)
-    notes = ["SCALE-Sim folds padding into the IFMAP size: layers read with padding 0."]
+    if not layers.layers and _looks_like_row(head):
+        raise FormatError(path, f"expected the SCALE-Sim header starting with '{HEADER[0]}': SCALE-Sim "
+                          f"skips line {head_line} unread, and this one is a layer row", head_line)
+    notes = []
+    if mode == "gemm":
+        notes.append(f"SCALE-Sim GEMM rows (M, N, K; its '-i gemm' mode): each read as a fully connected "
+                     f"layer of K inputs and N outputs applied to M input vectors, mapped as a 1x1 "
+                     f"convolution over an M x 1 input, so cycles scale with M ({len(gemm)} rows).")
+    else:
+        notes.append("SCALE-Sim folds padding into the IFMAP size: layers read with padding 0, so the "
+                     "output is what SCALE-Sim computes (a 3x3 filter on a 56x56 IFMAP gives 54x54).")
+        if [c.lower() for c in head[:len(HEADER)]] != [h.lower() for h in HEADER]:
+            notes.append(f"Line {head_line} is SCALE-Sim's header, which SCALE-Sim skips unread: columns "
+                         f"read by position as {', '.join(HEADER)}, whatever it calls them "
+                         f"('{', '.join(head[:len(HEADER)])[:120]}').")
+        if _looks_like_row(head):
+            notes.append(f"Line {head_line} looks like a layer, but SCALE-Sim skips its first line unread: "
+                         f"not read as a layer.")
     if ignored:
         notes.append(f"Columns not used: {', '.join(ignored)}.")
+    if sections:
+        titles = ", ".join(t for _, t in sections[:8]) + (" ..." if len(sections) > 8 else "")
+        notes.append(f"{lines_phrase([n for n, _ in sections])}: section titles ({titles}) skipped, as "
+                     f"SCALE-Sim skips rows that are not complete layers.")
+    if renamed:
+        notes.append(f"{lines_phrase(renamed)}: a layer name used before (SCALE-Sim allows repeats) "
+                     f"given a '#2', '#3', ... suffix.")
     if depthwise:
         notes.append(f"{lines_phrase(depthwise)}: depthwise layers written the SCALE-Sim way "
                      f"(1 channel, 1 filter, '_dw' in the name) read as depthwise convolutions "

@@ -42,7 +42,8 @@ NS_OK = "8,8,1,3,3,4,0,1\n"  # a valid NeuroSim row
     P(NS_OK + "8,8,4,3,3,4\n", 2, "expected 8 columns (IFM_H, IFM_W, C_in, K_H, K_W, C_out, "
       "pool_after, stride), found 6", id="columns-neurosim"),
     P(SCALESIM_HEADER + "a,8,8,3,3,1,4,1,\nb,8,8,3\n", 3, "expected 8 columns", id="columns-scalesim"),
-    P("Layer name, IFMAP Height, Strides\na,1,1\n", 1, "the header has 3 columns", id="columns-header"),
+    # SCALE-Sim skips line 1 unread: a short header is no error, a short row is.
+    P("Layer name, IFMAP Height, Strides\na,1,1\n", 2, "expected 8 columns", id="columns-header"),
     P("name,in_h,in_w,in_c,out_c,k_h\n", 1, "lacks column(s) k_w", id="columns-missing"),
     P("name,in_h,in_w,in_c,out_c,k_h,k_w,colour\n", 1, "unknown column 'colour'", id="columns-unknown"),
     P(NS_OK + "8,eight,4,3,3,4,0,1\n", 2, "column IFM_W: 'eight' is not a whole number",
@@ -145,8 +146,17 @@ def test_more_than_100000_layers(tmp_path):
 
 
 def test_repeated_layer_names_name_both_lines(tmp_path):
-    e = _error(tmp_path, SCALESIM_HEADER + "a,8,8,3,3,1,4,1,\nb,6,6,1,1,4,4,1,\na,6,6,1,1,4,4,1,\n")
+    e = _error(tmp_path, NATIVE_HEADER + "a,conv,8,8,1,1,3,3,1,1,0,0,1\nb,conv,8,8,1,1,3,3,1,1,0,0,1\n"
+               "a,conv,8,8,1,1,3,3,1,1,0,0,1\n")
     assert e.line == 4 and "layer name 'a' is already used on line 2" in str(e)
+
+
+def test_scalesim_repeats_names_as_scalesim_allows(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text(SCALESIM_HEADER + "a,8,8,3,3,1,4,1,\nb,6,6,1,1,4,4,1,\na,6,6,1,1,4,4,1,\n")
+    net = load_network(path)
+    assert [x.name for x in net.layers] == ["a", "b", "a#2"]
+    assert any(n.startswith("Line 4: a layer name used before") for n in net.notes)
 
 
 def test_missing_file_and_folder(tmp_path):

@@ -12,7 +12,12 @@ from engine.network import Network
 SAMPLES = Path(__file__).parent.parent / "data" / "samples"
 FUZZ = settings(max_examples=150, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-FORMAT_NAMES = [None, "json", "csv", "neurosim", "scalesim", "project"]
+FORMAT_NAMES = [None, "json", "csv", "neurosim", "scalesim", "timeloop", "project"]
+BASE_YAML = "base: &base\n  instance: {C: 1, M: 1, P: 1, Q: 1, R: 1, S: 1, N: BATCH, H: 1}\n"
+TIMELOOP = ("problem:\n  shape: {name: CNN-Layer, dimensions: [C, M, R, S, N, P, Q]}\n"
+            "  instance: {C: 3, M: 8, P: 6, Q: 5, R: 3, S: 3, N: 1, Hstride: 1, Wstride: 2}\n")
+CIMLOOP = ("{{include_text('base.yaml')}}\nproblem:\n  <<<: *base\n  instance: {C: 4, M: 4, P: 3, Q: 3}\n"
+           "  histograms: {Inputs: [0, 1, 0]}\n")
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +33,8 @@ def valid_files(tmp_path_factory):
         files[f"{fmt}.{'json' if fmt == 'json' else 'csv'}"] = (folder / fmt).read_bytes()
     save_project(Project(net, ArraySpec(128, 128), options={"a": [1, {"b": None}]}), folder / "p")
     files["project.json"] = (folder / "p").read_bytes()
+    files["timeloop.yaml"] = TIMELOOP.encode()
+    files["cimloop.yaml"] = CIMLOOP.encode()
     return files
 
 
@@ -40,8 +47,14 @@ def _loads_or_format_error(path: Path, fmt=None) -> None:
     assert isinstance(net, Network) and net.layers  # a success must be a real network
 
 
+@pytest.fixture(autouse=True)
+def _include_target(tmp_path_factory):
+    """The file the CiMLoop-style sample includes, beside every fuzzed file."""
+    (tmp_path_factory.getbasetemp() / "base.yaml").write_text(BASE_YAML)
+
+
 @FUZZ
-@given(text=st.text(max_size=400), ext=st.sampled_from([".csv", ".json", ".txt", ""]),
+@given(text=st.text(max_size=400), ext=st.sampled_from([".csv", ".json", ".txt", ".yaml", ""]),
        fmt=st.sampled_from(FORMAT_NAMES))
 def test_random_text(tmp_path_factory, text, ext, fmt):
     path = tmp_path_factory.getbasetemp() / f"text{ext}"
@@ -58,6 +71,8 @@ def test_random_bytes(tmp_path_factory, data, ext):
 
 
 _SPICE = [b",", b"\n", b'"', b"#", b"{", b"}", b"[", b"-", b"0", b"99999999999999999999", b"\t",
+          b"  ", b"&a ", b"*a", b"<<<: ", b"<<: ", b"!!python/object:os.system ", b"problem:", b"{{",
+          b"include_text('../../x.yaml')", b"include_text('/etc/passwd')", b"include_text('base.yaml')",
           b"_dw", b"\r", b":", b"1e999", b"null", b"\xff", b"\x00", b"Layer name,", b"name,",
           b'"layers"', b"\xc3\xa9", b"-1", b"1.5"]
 
@@ -154,4 +169,31 @@ def test_csv_shaped_rows(tmp_path_factory, header, rows, names):
         rows = [[f"L{i}_dw" if i % 2 else f"L{i}"] + r for i, r in enumerate(rows)]
     path = tmp_path_factory.getbasetemp() / "rows.csv"
     path.write_text(header + "\n".join(",".join(r) for r in rows), encoding="utf-8")
+    _loads_or_format_error(path)
+
+
+yaml_scalars = (st.integers(-3, 40) | st.sampled_from(["BATCH_SIZE", "", "3", "1e3", None, True, 2.0, 2.5])
+                | st.text(max_size=6))
+instances = st.dictionaries(st.sampled_from(["C", "M", "P", "Q", "R", "S", "N", "G", "H", "W", "Hstride",
+                                             "Wstride", "Hdilation", "Wdilation", "X", "K"]),
+                            yaml_scalars, max_size=12)
+problems = st.fixed_dictionaries({}, optional={
+    "instance": instances | json_values, "shape": st.fixed_dictionaries(
+        {}, optional={"dimensions": st.lists(st.sampled_from(["C", "M", "K", "P", "Q", "R", "S", "N"]), max_size=6)}),
+    "version": st.sampled_from([0.4, "0.4"]), "R": yaml_scalars, "C": yaml_scalars})
+
+
+@FUZZ
+@given(problem=problems | json_values, top=st.booleans(), merge=st.booleans())
+def test_structured_timeloop_documents(tmp_path_factory, problem, top, merge):
+    """Timeloop problem documents with random instances: a layer, or a FormatError."""
+    import yaml
+
+    doc = {"problem": problem} if top else problem
+    text = yaml.safe_dump(doc, default_flow_style=bool(merge))
+    if merge and isinstance(problem, dict):  # merged over the included base
+        text = "{{include_text('base.yaml')}}\n" + yaml.safe_dump(
+            {"problem": {"<<<": "MERGE", **problem}}).replace("<<<: MERGE", "<<<: *base")
+    path = tmp_path_factory.getbasetemp() / "doc.yaml"
+    path.write_text(text, encoding="utf-8")
     _loads_or_format_error(path)

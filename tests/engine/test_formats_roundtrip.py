@@ -161,7 +161,7 @@ def test_save_picks_the_format_from_the_extension_and_refuses_unknown(tmp_path):
 
 
 def test_registry_lists_every_format_for_dialogs():
-    assert list(FORMATS) == ["json", "csv", "neurosim", "scalesim", "project", "onnx"]
+    assert list(FORMATS) == ["json", "csv", "neurosim", "scalesim", "timeloop", "project", "onnx"]
     assert [f.name for f in FORMATS.values() if f.writable] == ["json", "csv", "neurosim", "scalesim"]
     assert FORMATS["scalesim"].file_filter == "SCALE-Sim topology (*.csv)"
     assert all(f.description and f.extensions for f in FORMATS.values())

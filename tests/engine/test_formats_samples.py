@@ -117,3 +117,25 @@ def test_windows_line_ends_and_a_bom_read_the_same(tmp_path, path):
     copy.write_bytes(b"\xef\xbb\xbf" + data.replace(b"\n", b"\r\n"))
     original, variant = load_network(path), load_network(copy)
     assert variant.layers == original.layers and variant.notes == original.notes
+
+
+def test_samples_notes_check_the_layer_chain():
+    """The chain check names both layers where an input differs from the output before it."""
+    notes = load_network(NEUROSIM).notes
+    assert "Chain check: layer 'layer2' takes 64 channels of 56x56; 'layer1' before it gives 64 " \
+           "channels of 112x112." in notes  # the pooling marked in column 7
+    notes = load_network(RESNET50).notes
+    assert any(n.startswith("Chain check: layer 'CB2s' takes 64 channels") for n in notes)  # the shortcut
+
+
+# The copy the project's steering keeps beside the checkout (and CI beside its clone), unedited.
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "samples"
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="no shared/samples beside this checkout")
+def test_shared_samples_import_unedited_as_the_test_copies_do():
+    files = sorted(SHARED.glob("*.csv"))
+    assert files
+    for path in files:
+        net = load_network(path)
+        assert net.layers and net.layers == load_network(SAMPLES / path.name).layers, path.name
