@@ -8,6 +8,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import sys
 from dataclasses import replace
 
@@ -32,7 +33,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _network_args(p: argparse.ArgumentParser, array: bool = True) -> None:
-    p.add_argument("--network", required=True, help="preset name, layer-list file (json, csv) or ONNX model")
+    p.add_argument("--network", required=True,
+                   help="preset name, layer-list file (json, csv, NeuroSim, SCALE-Sim, Timeloop YAML), ONNX model, "
+                        "or a folder of numbered Timeloop/CiMLoop layer files")
     p.add_argument("--input-size", metavar="HxW",
                    help="input height x width, for an ONNX model that leaves its input size open")
     if array:
@@ -89,14 +92,22 @@ def resolve_array(net_array: ArraySpec | None, args) -> ArraySpec:
 
 def _resolve(args):
     """The network; an ONNX import's report goes to stderr (stdout stays table, JSON or CSV)."""
-    from .presets import resolve_network
+    from .presets import preset_names, resolve_network
 
     size = None
     if args.input_size is not None:
         from .onnx import parse_input_size
 
         size = parse_input_size(args.input_size)
-    net = resolve_network(args.network, input_size=size)
+    if os.path.isdir(args.network) and args.network not in preset_names():
+        from .formats import load_network, timeloop  # a folder of Timeloop/CiMLoop layer files
+
+        if not timeloop.is_layer_folder(args.network):
+            raise XbarError(f"'{args.network}' is a folder, not a network file; only a folder of numbered "
+                            f"Timeloop/CiMLoop layer files (0.yaml, 1.yaml, ...) opens as a network")
+        net = load_network(args.network, input_size=size)
+    else:
+        net = resolve_network(args.network, input_size=size)
     for note in net.notes:
         print(f"note: {note}", file=sys.stderr)
     return net
@@ -317,9 +328,18 @@ def run_verify(net, array, methods, seed: int, max_pw: int, out, weights: str = 
     `options`: method option values by name (compression-aware methods)."""
     from .weights import verify_weights
 
+    from .onnx import weights_unavailable
+
+    shape_only = weights_unavailable(net)
     if weights == "model" and net.weights is None:
+        if shape_only:
+            raise XbarError("--weights model: the model's weights are not available (its external data "
+                            "file is missing; the layers came from the declared shapes); use --weights random")
         raise XbarError("--weights model: this network has no weights (ONNX models bring theirs)")
     use_model = weights == "model" or (weights == "auto" and net.weights is not None)
+    if shape_only and weights != "random":
+        print("note: the model's weights are not available (shape-only ONNX: its external data file is "
+              "missing): layers without weights are verified with random weights", file=out)
     if use_model and array.weight_bits == 1:
         print("note: 1-bit weights keep only the large negative weights (-1) and zero; "
               "give --weight-bits 8 for a faithful copy of the model", file=out)

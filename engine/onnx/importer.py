@@ -13,13 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
+
 from ..errors import Cancelled, FormatError, XbarError, check_cancel
 from ..layers import safe_name
 from ..network import Network
 from ..weights import LazyWeight, WeightStore
 from .layers import BUILDERS, INPUT_SIZE_HINT, NOT_MAPPED, Context, Skip
 from .reader import read_model
-from .tensors import TensorError, tensor_ref
+from .tensors import ExternalDataMissing, TensorError, TensorRef, shape_only, tensor_ref
+
+WEIGHTS_UNAVAILABLE = "weights not available"  # opens the import note of a shape-only model
+NCHW_FROM_NHWC = [0, 3, 1, 2]  # the Transpose keras2onnx puts after an NHWC image input
 
 Progress = Callable[[int, int, str], None]
 
@@ -68,23 +73,40 @@ def _shapes(graph) -> dict[str, tuple | None]:
     return out
 
 
+def _nhwc_inputs(graph) -> set[str]:
+    """Graph inputs that a Transpose to NCHW follows (keras2onnx): their H, W are dims 1, 2."""
+    from onnx import helper
+
+    out = set()
+    for node in graph.node:
+        if _op(node) == "Transpose" and node.input:
+            perm = next((helper.get_attribute_value(a) for a in node.attribute if _text(a.name) == "perm"), None)
+            if perm is not None and list(perm) == NCHW_FROM_NHWC:
+                out.add(node.input[0])
+    return out
+
+
 def _fix_input_size(graph, input_size, constants) -> list[str]:
-    """Set open spatial dims of the 4-D graph inputs to `input_size`; say what was done."""
+    """Set open spatial dims of the 4-D graph inputs to `input_size` (height x width: NCHW
+    dims 2, 3, or dims 1, 2 of an NHWC input that a Transpose to NCHW follows)."""
     notes, fixed = [], []
+    nhwc = _nhwc_inputs(graph)
     for inp in graph.input:
         t = inp.type.tensor_type
         if inp.name in constants or not t.HasField("shape") or len(t.shape.dim) != 4:
             continue
         dims = t.shape.dim
-        if all(d.HasField("dim_value") for d in dims[2:]):
-            fixed.append(f"'{inp.name}' {dims[2].dim_value}x{dims[3].dim_value}")
+        spatial = [dims[1], dims[2]] if inp.name in nhwc else [dims[2], dims[3]]
+        layout = " (NHWC: a Transpose to NCHW follows it)" if inp.name in nhwc else ""
+        if all(d.HasField("dim_value") for d in spatial):
+            fixed.append(f"'{inp.name}' {spatial[0].dim_value}x{spatial[1].dim_value}{layout}")
             continue
-        was = "x".join(str(d.dim_value) if d.HasField("dim_value") else (d.dim_param or "?") for d in dims[2:])
-        for d, v in zip(dims[2:], input_size):
+        was = "x".join(str(d.dim_value) if d.HasField("dim_value") else (d.dim_param or "?") for d in spatial)
+        for d, v in zip(spatial, input_size):
             if not d.HasField("dim_value"):
                 d.dim_value = v
-        notes.append(f"input '{inp.name}' taken as {dims[2].dim_value}x{dims[3].dim_value} "
-                     f"(the model leaves it open: {was})")
+        notes.append(f"input '{inp.name}' taken as {spatial[0].dim_value}x{spatial[1].dim_value} "
+                     f"(the model leaves it open: {was}){layout}")
     if not notes:
         h, w = input_size
         notes.append(f"input size {h}x{w} not used: the model fixes its inputs "
@@ -132,10 +154,15 @@ def _op(node) -> str:
 
 class _Constants:
     """Initializers (checked up front) and Constant-node tensors (checked when used), seen
-    through Identity nodes (exporters put them in front of shared weights)."""
+    through Identity nodes (exporters put them in front of shared weights) and through a
+    Transpose of a constant (folded: the weight is read transposed).
+
+    An initializer whose external data file is missing is kept by its shape alone
+    (`missing`): a shape-only model still imports, without weights."""
 
     def __init__(self, graph, path: Path, slices: dict, steps):
         self.path, self.refs, self.nodes, self.alias = path, {}, {}, {}
+        self.transposes, self.folded, self.missing = {}, [], {}
         consumer = {}
         for i, node in enumerate(graph.node):
             for name in node.input:
@@ -144,20 +171,47 @@ class _Constants:
                 self.nodes[node.output[0]] = (node, i)
             if _op(node) == "Identity" and node.input and node.output:
                 self.alias[node.output[0]] = node.input[0]
+            if _op(node) == "Transpose" and len(node.input) == 1 and node.output:
+                self.transposes[node.output[0]] = (node, i)
         count = max(len(graph.initializer), 1)
         for i, t in enumerate(graph.initializer):
             steps(60, 65, i / count, "checking weights")
             try:
                 self.refs[t.name] = tensor_ref(t, path.parent, slices.get(i), path)
+            except ExternalDataMissing as e:
+                self.refs[t.name] = shape_only(t, e)
+                self.missing[t.name] = e.location
             except (TensorError, OSError) as e:
                 where = f"node '{consumer[t.name]}': " if t.name in consumer else ""
                 raise FormatError(path, f"{where}{e}") from None
 
-    def get(self, name: str):
+    def _transposed(self, name: str, depth: int):
+        node, index = self.transposes[name]
+        base = self.get(node.input[0], depth + 1)
+        if base is None:
+            return None
+        perm = _attrs(node).get("perm")
+        ndim = len(base.shape)
+        perm = list(range(ndim))[::-1] if perm is None else list(perm)
+        if sorted(perm) != list(range(ndim)):
+            return None  # a damaged perm: not a constant we can fold; the node stays unmapped
+        self.folded.append(_label(node, index))
+
+        def read(base=base, perm=perm):
+            values = base.reader()
+            return None if values is None else np.transpose(values, perm)
+
+        return TensorRef(name, base.data_type, tuple(base.shape[p] for p in perm), read, base.available)
+
+    def get(self, name: str, depth: int = 0):
         for _ in range(len(self.alias)):  # bounded: a damaged graph may loop
             if name in self.refs or name not in self.alias:
                 break
             name = self.alias[name]
+        if name not in self.refs and name in self.transposes and depth < 16:
+            ref = self._transposed(name, depth)
+            if ref is not None:
+                self.refs[name] = ref
         if name not in self.refs and name in self.nodes:
             node, index = self.nodes[name]
             value = next((a.t for a in node.attribute if a.name == "value"), None)
@@ -180,6 +234,7 @@ def _grouped(unmapped: list[tuple[str, str]]) -> list[str]:
 def _walk(graph, shapes, constants: _Constants, steps):
     ctx = Context(shapes, constants.get, _attrs)
     layers, weights, notes, skipped, unmapped, used, biased = [], {}, [], [], [], set(), []
+    shape_only_layers = []
     total = max(len(graph.node), 1)
     for i, node in enumerate(graph.node):
         steps(80, 100, i / total, "reading layers")
@@ -207,13 +262,32 @@ def _walk(graph, shapes, constants: _Constants, steps):
             continue
         used.add(name)
         layers.append(built.layer)
-        weights[name] = built.weight
+        ref = constants.get(node.input[1]) if len(node.input) > 1 else None
+        if ref is not None and not ref.available:
+            shape_only_layers.append(name)
+        else:
+            weights[name] = built.weight
         notes += built.notes
         if built.has_bias:
             biased.append(name)
     if biased:
         notes.append(f"{len(biased)} layer{'s' * (len(biased) > 1)} have a bias: it is added after the "
                      f"crossbar and is not part of the mapping")
+    if shape_only_layers:
+        files = sorted(set(constants.missing.values()))
+        shown = ", ".join(f"'{f[:80]}'" for f in files[:3]) + (" ..." if len(files) > 3 else "")
+        every = len(shape_only_layers) == len(layers)
+        which = f"all {len(layers)} layers" if every else f"{len(shape_only_layers)} of the {len(layers)} layers"
+        notes.insert(0, f"{WEIGHTS_UNAVAILABLE} for {which}: their external data file{'s' * (len(files) > 1)} {shown} "
+                     f"{'are' if len(files) > 1 else 'is'} not next to the model. The layers were imported "
+                     f"from the declared weight shapes (cycles need only shapes); weight colouring and "
+                     f"magnitude or L1 pruning rules are off for them, and verify uses random weights")
+    folded = set(constants.folded)
+    if folded:
+        unmapped = [(n, op) for n, op in unmapped if not (op == "Transpose" and n in folded)]
+        names = sorted(folded)
+        notes.append(f"{len(names)} Transpose node{'s' * (len(names) > 1)} of a constant weight folded into "
+                     f"the weight ({', '.join(names[:6])}{' ...' if len(names) > 6 else ''})")
     return layers, weights, notes, skipped, unmapped
 
 
@@ -241,7 +315,7 @@ def _import(path: Path, input_size, steps) -> OnnxImport:
     report = ([summary] + [f"skipped node '{n}' ({op}): {why}" for n, op, why in skipped]
               + notes + layer_notes + _grouped(unmapped))
     net = Network(name=path.stem, layers=tuple(layers), description=f"ONNX model {graph.name or path.name}",
-                  source=str(path), notes=tuple(report), weights=WeightStore(weights))
+                  source=str(path), notes=tuple(report), weights=WeightStore(weights) if weights else None)
     steps(100, 100, 1.0, "done")
     return OnnxImport(net, tuple(skipped), tuple(unmapped))
 
@@ -272,6 +346,11 @@ def import_onnx(path, input_size: tuple[int, int] | None = None, progress: Progr
         raise FormatError(path, f"cannot be read as an ONNX model ({type(e).__name__}: {e})") from None
 
 
+def weights_unavailable(net: Network) -> bool:
+    """The network is (partly) shape-only: an imported model whose weight data is missing."""
+    return any(note.startswith(WEIGHTS_UNAVAILABLE) for note in net.notes)
+
+
 def check_input_size(size) -> tuple[int, int]:
     from ..layers import MAX_SPATIAL
 
@@ -299,4 +378,5 @@ def load_onnx(path, input_size=None, progress=None, should_stop=None) -> Network
     return import_onnx(path, input_size, progress, should_stop).network
 
 
-__all__ = ["InputSizeNeeded", "LazyWeight", "OnnxImport", "check_input_size", "import_onnx", "load_onnx", "parse_input_size"]
+__all__ = ["InputSizeNeeded", "LazyWeight", "OnnxImport", "WEIGHTS_UNAVAILABLE", "check_input_size", "import_onnx",
+           "load_onnx", "parse_input_size", "weights_unavailable"]

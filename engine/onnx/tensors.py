@@ -36,6 +36,14 @@ class TensorError(XbarError):
     """A tensor's declaration or data is wrong; the loader adds the file and the node."""
 
 
+class ExternalDataMissing(TensorError):
+    """A tensor's external data file is not there (a model shipped without its weights)."""
+
+    def __init__(self, message: str, location: str):
+        self.location = location
+        super().__init__(message)
+
+
 def type_name(data_type: int) -> str:
     return TYPE_NAMES.get(data_type, f"type {data_type}")
 
@@ -109,6 +117,7 @@ class TensorRef:
     data_type: int
     shape: tuple[int, ...]
     reader: Callable[[], np.ndarray]  # values in their own type (RAW_DTYPES), of `shape`
+    available: bool = True  # False: shape only, the data file is missing (`reader` raises)
 
     @property
     def convertible(self) -> bool:
@@ -118,6 +127,17 @@ class TensorRef:
         if not self.convertible:
             raise TensorError(f"tensor '{self.name}' holds {type_name(self.data_type)} values, not numbers")
         return to_float32(self.reader(), self.data_type)
+
+
+def shape_only(tensor, missing: ExternalDataMissing) -> TensorRef:
+    """A tensor known by its declared type and shape only: its external data is missing."""
+    shape = tuple(int(d) for d in tensor.dims)
+    declared_bytes(tensor.name, tensor.data_type, shape)  # absurd declarations are still refused
+
+    def unavailable():
+        raise TensorError(f"tensor '{tensor.name}': its weights are not available ({missing})")
+
+    return TensorRef(tensor.name, tensor.data_type, shape, unavailable, available=False)
 
 
 def external_path(folder: Path, location: str, name: str) -> Path:
@@ -135,6 +155,8 @@ def external_path(folder: Path, location: str, name: str) -> Path:
     real, root = os.path.realpath(target), os.path.realpath(folder)
     if os.path.commonpath([real, root]) != root:  # a symlink leading out of the folder
         raise TensorError(f"{where} points outside the model's folder (through a link); refusing to read it")
+    if not os.path.lexists(target):
+        raise ExternalDataMissing(f"{where}: no such file next to the model", location)
     if not os.path.isfile(real):
         raise TensorError(f"{where}: no such file next to the model")
     return Path(real)
