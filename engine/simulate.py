@@ -114,12 +114,12 @@ class _Tile:
     the layout's row and column vectors (section 5) without the full-array cell maps.
     """
 
-    def __init__(self, plan: Plan, a: int, b: int):
+    def __init__(self, plan: Plan, rv, cv, r: np.ndarray, v: np.ndarray):
+        """`rv`, `cv`: the tile's row and column vectors; `r`: its used rows; `v`: the used logical
+        columns this block covers (a tile is simulated in column blocks: see `_blocks`)."""
         p = plan
         cpw = p.array.cells_per_weight
-        rv, cv = row_vectors(p, a), col_vectors(p, b)
-        self.r = np.nonzero(rv.used)[0]
-        self.v = np.nonzero(cv.copy[: p.array.logical_cols * cpw: cpw] >= 0)[0]  # used logical columns
+        self.r, self.v = r, v
         self.phys = (self.v[:, None] * cpw + np.arange(cpw)[None, :]).ravel()
         self.row_c, self.row_y, self.row_x = rv.c[self.r], rv.y[self.r], rv.x[self.r]
         k = cv.copy[self.phys]
@@ -185,32 +185,50 @@ def simulate(layer: ConvLayer, array: ArraySpec, plan: Plan, x: np.ndarray, w: n
     ocg, icg = p.group.out_c, p.group.in_c
     acc = np.zeros((L.out_c, p.n_pw_h * p.nh, p.n_pw_w * p.nw), dtype=np.int64)
     pys, pxs = np.divmod(np.arange(p.n_pw), p.n_pw_w)
+    for b, a, t in _blocks(p, should_stop):
+        nr, nc, nv = len(t.r), len(t.phys), len(t.v)
+        g_step = max(1, min(L.groups, _CHUNK // (nr * nc)))
+        for g0 in range(0, L.groups, g_step):
+            check_cancel(should_stop)
+            gs = np.arange(g0, min(L.groups, g0 + g_step))
+            gm = t.matrices(w, gs, ocg, array, extra)
+            rc = gs[:, None, None] * icg + t.row_c[None, None, :]
+            vo = gs[:, None, None] * ocg + t.v_oc[None, None, :]
+            step = max(1, _CHUNK // (len(gs) * max(nr, nc)))
+            for s in range(0, p.n_pw, step):
+                py, px = pys[None, s:s + step, None], pxs[None, s:s + step, None]
+                xin = xp[rc, py * p.nh * L.stride_h + t.row_y, px * p.nw * L.stride_w + t.row_x]
+                y = exact_matmul(xin, gm).reshape(len(gs), -1, nv, cpw)
+                yv = (y * shift).sum(axis=3)  # shift-and-add of the bit slices
+                oy = py * p.nh + t.v_wy
+                ox = px * p.nw + t.v_wx
+                # Within one tile every (group, position, logical column) feeds a distinct output.
+                idx = np.broadcast_arrays(vo, oy, ox)
+                acc[idx[0], idx[1], idx[2]] += yv
+    return acc[:, :L.out_h, :L.out_w]
+
+
+def _blocks(p: Plan, should_stop=None):
+    """(b, a, tile block) for every tile in schedule order, each tile cut into blocks of used
+    logical columns (and, past `_CHUNK` rows, rows) so that a block's cell arrays hold at most
+    `_CHUNK` cells: memory stays bounded however large the array (a 32768 x 32768 tile would
+    otherwise need gigabytes per cell map)."""
+    cpw = p.array.cells_per_weight
     for b in range(p.ac):
+        cv = col_vectors(p, b)
+        v_all = np.nonzero(cv.copy[: p.array.logical_cols * cpw: cpw] >= 0)[0]  # used logical columns
         for a in range(p.ar):
             check_cancel(should_stop)
-            t = _Tile(p, a, b)
-            nr, nc, nv = len(t.r), len(t.phys), len(t.v)
-            if nr == 0 or nv == 0:
+            rv = row_vectors(p, a)
+            r = np.nonzero(rv.used)[0]
+            if r.size == 0 or v_all.size == 0:
                 continue
-            g_step = max(1, min(L.groups, _CHUNK // (nr * nc)))
-            for g0 in range(0, L.groups, g_step):
-                check_cancel(should_stop)
-                gs = np.arange(g0, min(L.groups, g0 + g_step))
-                gm = t.matrices(w, gs, ocg, array, extra)
-                rc = gs[:, None, None] * icg + t.row_c[None, None, :]
-                vo = gs[:, None, None] * ocg + t.v_oc[None, None, :]
-                step = max(1, _CHUNK // (len(gs) * nr))
-                for s in range(0, p.n_pw, step):
-                    py, px = pys[None, s:s + step, None], pxs[None, s:s + step, None]
-                    xin = xp[rc, py * p.nh * L.stride_h + t.row_y, px * p.nw * L.stride_w + t.row_x]
-                    y = exact_matmul(xin, gm).reshape(len(gs), -1, nv, cpw)
-                    yv = (y * shift).sum(axis=3)  # shift-and-add of the bit slices
-                    oy = py * p.nh + t.v_wy
-                    ox = px * p.nw + t.v_wx
-                    # Within one tile every (group, position, logical column) feeds a distinct output.
-                    idx = np.broadcast_arrays(vo, oy, ox)
-                    acc[idx[0], idx[1], idx[2]] += yv
-    return acc[:, :L.out_h, :L.out_w]
+            r_step = min(r.size, max(1, _CHUNK // cpw))  # row blocks too, on absurdly tall arrays
+            v_step = max(1, _CHUNK // (r_step * cpw))
+            for r0 in range(0, r.size, r_step):
+                for v0 in range(0, v_all.size, v_step):
+                    check_cancel(should_stop)
+                    yield b, a, _Tile(p, rv, cv, r[r0:r0 + r_step], v_all[v0:v0 + v_step])
 
 
 def _simulate_regions(layer, array, plan, x, w, should_stop) -> np.ndarray:
@@ -254,9 +272,33 @@ def expected_output(layer: ConvLayer, plan: Plan, x: np.ndarray, w: np.ndarray,
     return reference_conv(layer, plan, x, w, extra)
 
 
+MAX_VERIFY_VALUES = 1 << 28  # weights, inputs or compensatory weights one verify may draw (bytes each)
+
+
+def verify_size_problem(layer: ConvLayer, plan: Plan) -> str | None:
+    """Why `verify` cannot prove this layer in bounded memory (its operands alone would be too
+    large), or None. Crop the IFM first (engine.cli.cropped): the weights do not shrink."""
+    sizes = [("weights", layer.out_c * layer.group_in_c * layer.k_h * layer.k_w),
+             ("input values", layer.in_c * layer.in_h * layer.in_w)]
+    if plan.compression is not None and plan.compression.extra is not None:
+        sizes.append(("compensatory weights", plan.copies * layer.out_c * layer.group_in_c * plan.pix_h * plan.pix_w))
+    for what, n in sizes:
+        if n > MAX_VERIFY_VALUES:
+            return (f"layer '{layer.name}' is too large to verify: {n:,} {what}, more than the "
+                    f"{MAX_VERIFY_VALUES:,} one verification may hold")
+    return None
+
+
 def verify(layer: ConvLayer, array: ArraySpec, plan: Plan, rng=None, should_stop=None) -> bool:
     """Functional proof with random operands: simulate == direct convolution (for a
-    compressed plan: its pruned layer's reference, with random compensatory weights)."""
+    compressed plan: its pruned layer's reference, with random compensatory weights).
+
+    Memory stays bounded whatever the array: tiles are simulated in blocks of cells
+    (`_blocks`); a layer whose operands alone are too large raises XbarError saying so
+    (`verify_size_problem`)."""
+    problem = verify_size_problem(layer, plan)
+    if problem:
+        raise XbarError(problem)
     rng = np.random.default_rng(0) if rng is None else rng
     x, w = random_operands(layer, array, rng)
     extra = None
@@ -268,5 +310,5 @@ def verify(layer: ConvLayer, array: ArraySpec, plan: Plan, rng=None, should_stop
     return bool(np.array_equal(out, expected_output(layer, plan, x, w, extra)))
 
 
-__all__ = ["bit_slices", "direct_conv", "expected_output", "random_operands", "simulate", "tile_matrix",
-           "verify", "weight_range"]
+__all__ = ["MAX_VERIFY_VALUES", "bit_slices", "direct_conv", "expected_output", "random_operands", "simulate",
+           "tile_matrix", "verify", "verify_size_problem", "weight_range"]

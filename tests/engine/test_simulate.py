@@ -105,8 +105,8 @@ def test_a_wrong_layout_is_caught(monkeypatch):
     assert np.array_equal(good, direct_conv(layer, x, w))
     orig = sim._Tile.__init__
 
-    def mirrored(self, plan, a, b):
-        orig(self, plan, a, b)
+    def mirrored(self, *args):
+        orig(self, *args)
         self.w_kx = layer.k_w - 1 - self.w_kx
 
     monkeypatch.setattr(sim._Tile, "__init__", mirrored)
