@@ -14,11 +14,12 @@ repacked row tiles and the utilizations count the cells the compressed layer rea
 """
 from __future__ import annotations
 
+import copy
 from functools import cached_property
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from .layers import ArraySpec, ConvLayer, ceil_div
+from .layers import MAX_NAME, MAX_SPATIAL, ArraySpec, ConvLayer, ceil_div
 
 if TYPE_CHECKING:
     from .compress.model import Compression
@@ -39,8 +40,17 @@ def region_layer(layer: ConvLayer, oy: int, ox: int, h: int, w: int) -> ConvLaye
     """
     if not (0 <= oy and 0 <= ox and h >= 1 and w >= 1 and oy + h <= layer.out_h and ox + w <= layer.out_w):
         raise ValueError(f"region ({oy}, {ox}, {h}x{w}) outside the {layer.out_h}x{layer.out_w} OFM")
-    return replace(layer, name=f"{layer.name}@{oy},{ox}", in_h=(h - 1) * layer.stride_h + layer.k_h,
-                   in_w=(w - 1) * layer.stride_w + layer.k_w, pad_h=0, pad_w=0)
+    name = f"{layer.name}@{oy},{ox}"
+    changes = dict(name=name, in_h=(h - 1) * layer.stride_h + layer.k_h, in_w=(w - 1) * layer.stride_w + layer.k_w,
+                   pad_h=0, pad_w=0)
+    if len(name) > MAX_NAME or max(changes["in_h"], changes["in_w"]) > MAX_SPATIAL:  # let validation say why
+        return replace(layer, **changes)
+    # A window of a valid layer's padded IFM is a valid layer (its kernel fits, its work is less,
+    # "@", digits and "," are fine in a name): no second validation, which long lists feel.
+    new = copy.copy(layer)
+    for k, v in changes.items():
+        object.__setattr__(new, k, v)
+    return new
 
 
 @dataclass(frozen=True)

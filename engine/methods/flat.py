@@ -44,16 +44,24 @@ class FlatGrid:
 
     def __init__(self, layer: ConvLayer, array: ArraySpec):
         self.layer, self.array = layer, array
-        self.g = layer.per_group()
+        self.g = g = layer.per_group()
+        self._f = (g.k_h, g.k_w, g.stride_h, g.stride_w, float(g.in_c), float(g.out_c), array.rows,
+                   array.logical_cols)
 
     def tiles(self, nh: np.ndarray, nw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        g, a = self.g, self.array
-        ph = g.k_h + (nh - 1) * g.stride_h
-        pw = g.k_w + (nw - 1) * g.stride_w
+        kh, kw, sh, sw, ic, oc, rows, cl = self._f
+        ph = kh + (nh - 1) * sh
+        pw = kw + (nw - 1) * sw
         # float64 is exact here (values < 2**50) and divides far faster than int64
-        ar = np.ceil(ph * pw * float(g.in_c) / a.rows)
-        ac = np.ceil(nh * nw * float(g.out_c) / a.logical_cols)
+        ar = np.ceil(ph * pw * ic / rows)
+        ac = np.ceil(nh * nw * oc / cl)
         return ar, ac
+
+    def tiles_of(self, nh: int, nw: int) -> tuple[int, int]:
+        """`tiles` of one PW, in integers."""
+        g, a = self.g, self.array
+        pix = (g.k_h + (nh - 1) * g.stride_h) * (g.k_w + (nw - 1) * g.stride_w)
+        return -(-pix * g.in_c // a.rows), -(-nh * nw * g.out_c // a.logical_cols)
 
     def best(self, h: int, w: int) -> tuple[int, int, int, int, int]:
         """(cycles, nh, nw, ar, ac) of the best single PW for an h x w OFM rectangle.
@@ -92,6 +100,12 @@ class FlatGrid:
         cyc, _, nh_, _, nw_, ar_, ac_ = best
         return cyc, nh_, nw_, ar_, ac_
 
+    def min_cycles(self, h: int, w: int) -> int:
+        """The cycles of `best(h, w)` alone. AR and AC never fall as nh or nw grow, and the PW
+        count is fixed on each run of equal ceil(h/nh) (and ceil(w/nw)), so the fewest cycles
+        of a run x run rectangle are at its first corner: only the corners are evaluated."""
+        return _min_cycles(*self._f, h, w)
+
     def best_exhaustive(self, h: int, w: int) -> tuple[int, int, int, int, int]:
         """`best` by evaluating every (nh, nw) of the h x w grid: the tests' oracle."""
 
@@ -111,12 +125,30 @@ class FlatGrid:
         return cyc, nh_, nw_, ar_, ac_
 
 
+@lru_cache(maxsize=1 << 16)  # plain numbers in: regions of one layer (and of its neighbours) repeat
+def _min_cycles(kh, kw, sh, sw, ic, oc, rows, cl, h, w) -> int:
+    nh = _corners(h)[:, None]
+    nw = _corners(w)[None, :]
+    ar = np.ceil((kh + (nh - 1) * sh) * (kw + (nw - 1) * sw) * ic / rows)
+    ac = np.ceil(nh * nw * oc / cl)
+    return int((np.ceil(h / nh) * np.ceil(w / nw) * ar * ac).min())
+
+
+@lru_cache(maxsize=1 << 14)
+def _corners(n: int) -> np.ndarray:
+    """The first k of each run of equal ceil(n/k), as float64 (read-only)."""
+    c = ceil_classes(n)[0].astype(np.float64)
+    c.setflags(write=False)
+    return c
+
+
 def flat_plan(method: str, layer: ConvLayer, array: ArraySpec, nh: int, nw: int, ar: int, ac: int) -> Plan:
     g = layer.per_group()
     return Plan(method, layer, array, nh, nw, g.in_c, g.out_c, ar, ac, "flat", "flat")
 
 
-@register("vw-flat", "VW-SDK's variable window with flat row and column splits (tiles cut anywhere)")
+@register("vw-flat", "VW-SDK's variable window with flat row and column splits (tiles cut anywhere)",
+          batch=lambda layers, array: vw_flat_many(layers, array), batch_per_layer=True)
 def vw_flat(layer: ConvLayer, array: ArraySpec) -> Plan:
     _, nh, nw, ar, ac = FlatGrid(layer, array).best(layer.out_h, layer.out_w)
     return flat_plan("vw-flat", layer, array, nh, nw, ar, ac)
@@ -130,3 +162,110 @@ def _tie_break(g, cycles, nhs, nws, a_, c_) -> tuple:
     k = np.lexsort((pix, nhs, -(nhs * nws) / (a_ * c_)))[0]
     return (int(cycles[k]), -float(nhs[k] * nws[k] / (a_[k] * c_[k])), int(nhs[k]), int(pix[k]),
             int(nws[k]), int(a_[k]), int(c_[k]))
+
+
+# --- many rectangles at once (whole-network passes of vw-flat and xbar-opt) ------------------
+_TABLE: tuple = (0, None, None, None, None, None)
+
+
+def class_table(n_max: int) -> tuple:
+    """(size, count, offset, lo, hi, keys): for every n <= size (at least n_max) the runs of
+    `ceil_classes(n)`, laid end to end (run i of n is lo[offset[n] + i] .. hi[offset[n] + i];
+    keys = n * (size + 1) + lo, ascending, to search them); built once, grown on demand."""
+    global _TABLE
+    t = _TABLE
+    if t[0] < n_max:
+        n = max(n_max, min(2 * t[0], 8193), 256)
+        empty = np.zeros(0, dtype=np.int64)
+        runs = [(empty, empty)] + [ceil_classes(k) for k in range(1, n + 1)]
+        count = np.array([r[0].size for r in runs], dtype=np.int64)
+        offset = np.concatenate(([0], np.cumsum(count)[:-1]))
+        lo = np.concatenate([r[0] for r in runs])
+        hi = np.concatenate([r[1] for r in runs])
+        keys = np.repeat(np.arange(n + 1, dtype=np.int64), count) * (n + 1) + lo  # ascending: (n, lo)
+        t = _TABLE = (n, count, offset, lo, hi, keys)
+    return t
+
+
+def _corners_of(items: np.ndarray, rows: int, cl: int):
+    """Every run x run corner (first nh, first nw) of every item (kh, kw, sh, sw, ic, oc, h, w):
+    (item, corner index in h, corner index in w, nh, nw, ar, ac, cycles), float64 figures."""
+    kh, kw, sh, sw, ic, oc, h, w = (items[:, i] for i in range(8))
+    _, count, offset, lo, _, _ = class_table(int(max(h.max(), w.max())))
+    ch, cw = count[h], count[w]
+    ne = ch * cw
+    e = np.repeat(np.arange(len(items)), ne)
+    local = np.arange(int(ne.sum())) - np.repeat(np.cumsum(ne) - ne, ne)
+    ih, iw = local // cw[e], local % cw[e]
+    lof = lo.astype(np.float64)
+    nh = lof[offset[h][e] + ih]
+    nw = lof[offset[w][e] + iw]
+    fkh, fkw, fsh, fsw, fic, foc, fh, fw = items.astype(np.float64)[e].T  # one gather for all eight
+    ar = np.ceil((fkh + (nh - 1) * fsh) * (fkw + (nw - 1) * fsw) * fic / rows)
+    ac = np.ceil(nh * nw * foc / cl)
+    cycles = np.ceil(fh / nh) * np.ceil(fw / nw) * ar * ac
+    return e, ih, iw, nh, nw, ar, ac, cycles, ne
+
+
+def min_cycles_many(items: np.ndarray, rows: int, cl: int) -> np.ndarray:
+    """`FlatGrid.min_cycles` of many items (kh, kw, sh, sw, ic, oc, h, w) at once, int64."""
+    items = np.asarray(items, dtype=np.int64).reshape(-1, 8)
+    if not len(items):
+        return np.zeros(0, dtype=np.int64)
+    *_, cycles, ne = _corners_of(items, rows, cl)
+    return np.minimum.reduceat(cycles, np.cumsum(ne) - ne).astype(np.int64)
+
+
+def best_many(items: np.ndarray, rows: int, cl: int) -> tuple:
+    """`FlatGrid.best(h, w)` of many items (kh, kw, sh, sw, ic, oc, h, w) at once, exactly, ties
+    included: (cycles, nh, nw, ar, ac) int64 arrays.
+
+    The fewest cycles of a run x run rectangle (equal ceil(h/nh) and ceil(w/nw)) are at its
+    first corner (AR and AC never fall as nh or nw grow), so the corners give each item's
+    fewest cycles. The candidates with those cycles lie in the rectangles whose corner has
+    them, with the corner's AR and AC; per nh of such a rectangle the widest such nw has the
+    highest weight utilization. Only those rows are then ranked by `_tie_break`'s order."""
+    items = np.asarray(items, dtype=np.int64).reshape(-1, 8)
+    m = len(items)
+    if not m:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, z, z, z
+    e, ih, iw, nh, nw, ar, ac, cycles, ne = _corners_of(items, rows, cl)
+    mins = np.minimum.reduceat(cycles, np.cumsum(ne) - ne)
+    t = np.flatnonzero(cycles == mins[e])
+    e, ih, iw, lo_h, lo_w, ar, ac, cycles = e[t], ih[t], iw[t], nh[t], nw[t], ar[t], ac[t], cycles[t]
+    _, count, offset, lo, hi, _ = class_table(int(max(items[:, 6].max(), items[:, 7].max())))
+    hi_h = hi[offset[items[e, 6]] + ih].astype(np.float64)
+    hi_w = hi[offset[items[e, 7]] + iw].astype(np.float64)
+    # Every nh of each winning rectangle, with its widest nw at the corner's AR and AC.
+    n = (hi_h - lo_h + 1).astype(np.int64)
+    r = np.repeat(np.arange(t.size), n)
+    fnh = lo_h[r] + (np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n))
+    it = e[r]
+    kh, kw, sh, sw, ic, oc = (items[it, i].astype(np.float64) for i in range(6))
+    rar, rac = ar[r], ac[r]
+    ph = kh + (fnh - 1) * sh
+    nw_ar = np.floor((np.floor(rar * rows / (ph * ic)) - kw) / sw) + 1
+    nw_ac = np.floor(rac * cl / (fnh * oc))
+    fnw = np.minimum(np.minimum(hi_w[r], nw_ar), nw_ac)
+    ok = fnw >= lo_w[r]
+    it, fnh, fnw, ph, kw, sw, rar, rac, cyc = it[ok], fnh[ok], fnw[ok], ph[ok], kw[ok], sw[ok], rar[ok], rac[ok], \
+        cycles[r][ok]
+    pix = ph * (kw + (fnw - 1) * sw)
+    k = np.lexsort((pix, fnh, -(fnh * fnw) / (rar * rac), it))
+    k = k[np.concatenate(([True], it[k][1:] != it[k][:-1]))]
+    return tuple(v[k].astype(np.int64) for v in (cyc, fnh, fnw, rar, rac))
+
+
+def vw_flat_many(layers, array: ArraySpec) -> list[Plan]:
+    """`vw-flat` of many layers in one vectorized pass (`best_many`)."""
+    if not layers:
+        return []
+    items = np.array([_item(layer.per_group()) for layer in layers], dtype=np.int64)
+    _, nh, nw, ar, ac = (v.tolist() for v in best_many(items, array.rows, array.logical_cols))
+    return [flat_plan("vw-flat", layer, array, *v) for layer, *v in zip(layers, nh, nw, ar, ac)]
+
+
+def _item(g: ConvLayer, h: int | None = None, w: int | None = None) -> tuple:
+    return (g.k_h, g.k_w, g.stride_h, g.stride_w, g.in_c, g.out_c, g.out_h if h is None else h,
+            g.out_w if w is None else w)

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..errors import check_cancel
 from ..layers import ArraySpec, ConvLayer
 from ..plan import Plan
 from . import register
@@ -21,12 +22,38 @@ _CHUNK = 1 << 21
 _ROWS = 1 << 20  # (layer, nh) rows per group of layers
 
 
-def candidate_grid(layer: ConvLayer, array: ArraySpec, nh: np.ndarray, nw: np.ndarray) -> dict:
+_GRID_CHUNK = 1 << 18  # candidates per slice of a cancellable grid
+
+
+def grid_slices(fn, nh, nw, should_stop=None) -> dict:
+    """`fn(nh, nw)` (a dict of elementwise figures) over the broadcast grid of nh and nw, in
+    slices of rows with `should_stop()` checked between them (Cancelled raised); the same
+    figures, broadcast to the grid's shape. Without `should_stop`, one call."""
+    if should_stop is None:
+        return fn(nh, nw)
+    nh, nw = np.broadcast_arrays(np.asarray(nh, dtype=np.int64), np.asarray(nw, dtype=np.int64))
+    if nh.ndim == 0 or nh.shape[0] <= 1:
+        check_cancel(should_stop)
+        return fn(nh, nw)
+    step = max(1, _GRID_CHUNK // max(1, nh[0].size))
+    parts = []
+    for s in range(0, nh.shape[0], step):
+        check_cancel(should_stop)
+        part = fn(nh[s:s + step], nw[s:s + step])
+        parts.append({k: np.broadcast_to(v, nh[s:s + step].shape) for k, v in part.items()})
+    check_cancel(should_stop)
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def candidate_grid(layer: ConvLayer, array: ArraySpec, nh: np.ndarray, nw: np.ndarray, should_stop=None) -> dict:
     """VW-SDK figures for every (nh, nw) pair of two broadcastable int64 arrays.
 
     Invalid candidates (ICt < 1 or OCt < 1) get `valid == False` and cycles -1.
-    Shared by the search and by the design-space view.
+    Shared by the search and by the design-space view. `should_stop`: computed in slices
+    of rows, cancellable between them (`grid_slices`; a design space of 4M candidates).
     """
+    if should_stop is not None:
+        return grid_slices(lambda a, b: candidate_grid(layer, array, a, b), nh, nw, should_stop)
     g = layer.per_group()
     ph = g.k_h + (nh - 1) * g.stride_h
     pw = g.k_w + (nw - 1) * g.stride_w
@@ -94,6 +121,9 @@ def search_many(geoms: list[tuple], rows: int, cl: int) -> list:
       weight utilization (more copies, same AR*AC), so it beats every other member under
       the tie-break of `_key`: it is the only candidate of its class that is evaluated.
 
+    Runs of equal ceil(OH/nh) are taken together the same way (`_search_corners`; the row by
+    row search `_search_group` is its reference in the tests).
+
     Candidates of all layers are flattened into one vector (in chunks of whole rows, to
     bound memory), so numpy's per-call overhead is paid once per network, not per layer.
     Repeated geometries are searched once; layers go in groups of bounded (layer, nh) rows.
@@ -109,7 +139,7 @@ def search_many(geoms: list[tuple], rows: int, cl: int) -> list:
     start = 0
     while start < len(G):
         stop = max(start + 1, int(np.searchsorted(ends, ends[start] - nh_lim[start] + _ROWS, side="right")))
-        best += _search_group(G[start:stop], nh_lim[start:stop], rows, cl)
+        best += _search_corners(G[start:stop], nh_lim[start:stop], rows, cl)
         start = stop
     return [best[i] for i in inv.reshape(-1).tolist()]
 
@@ -164,13 +194,83 @@ def _search_group(G: np.ndarray, nh_lim: np.ndarray, rows: int, cl: int) -> list
     if not found:
         return best
     # Chunks may split a layer: pick each layer's winner among its chunks' winners.
-    li, cycles, copies, ar, ac, p, nh, nw = _winners(*(np.concatenate(f) for f in zip(*found)))
+    return _results(best, ic, oc, rows, cl, *_winners(*(np.concatenate(f) for f in zip(*found))))
+
+
+def _results(best: list, ic, oc, rows: int, cl: int, li, cycles, copies, ar, ac, p, nh, nw) -> list:
+    """Fill `best[layer]` with (key, nh, nw, ICt, OCt, AR, AC) of each layer's winner."""
     ict = np.minimum(ic[li], rows // p)
     oct_ = np.minimum(oc[li], cl // copies)
     cols = (li, cycles.astype(np.int64), copies, ar.astype(np.int64), ac.astype(np.int64), p, nh, nw, ict, oct_)
     for layer, cyc, cop, a, c, pix, n_h, n_w, i_t, o_t in zip(*(v.tolist() for v in cols)):
         best[layer] = (_key(cyc, cop, a, c, pix, n_h), n_h, n_w, i_t, o_t, a, c)
     return best
+
+
+def _search_corners(G: np.ndarray, nh_lim: np.ndarray, rows: int, cl: int) -> list:
+    """`_search_group` with runs of nh as well as of nw (equal result, fewer candidates).
+
+    On a rectangle of a run of nh (equal ceil(OH/nh)) by a run of nw the PW count is fixed and
+    AR, AC never fall, and a candidate is valid only if the smaller ones of its row and
+    column are: the fewest cycles of its valid members are at its first corner. So the
+    corners give each layer's fewest cycles; the candidates that have them lie in the
+    rectangles whose corner has them, with the corner's AR and AC, and per nh the widest
+    such valid nw has the highest weight utilization. Only those rows are ranked (`_winners`)."""
+    from .flat import class_table
+
+    k_h, k_w, s_h, s_w, ic, oc, oh, ow = G.T
+    size, count, offset, lo, hi, keys = class_table(int(max(oh.max(), ow.max())))
+    best: list = [None] * len(G)
+    # Runs of nh that start within nh_lim, and every run of nw, per layer.
+    n_h = np.searchsorted(keys, oh * (size + 1) + nh_lim, side="right") - offset[oh]
+    n_w = count[ow]
+    ne = n_h * n_w
+    e = np.repeat(np.arange(len(G)), ne)
+    if not e.size:
+        return best
+    local = np.arange(e.size) - np.repeat(np.cumsum(ne) - ne, ne)
+    ih, iw = local // n_w[e], local % n_w[e]
+    c_h, c_w = offset[oh][e] + ih, offset[ow][e] + iw
+    nh0, nw0 = lo[c_h], lo[c_w]
+    f = G.astype(np.float64)[e]
+    fkh, fkw, fsh, fsw, fic, foc, foh, fow = f.T
+    ph0 = k_h[e] + (nh0 - 1) * s_h[e]
+    lim0 = np.minimum(np.minimum(ow[e], cl // nh0), _fit_limit(k_w[e], s_w[e], rows // ph0))
+    valid = nw0 <= lim0
+    fnh0, fnw0, fph0 = nh0.astype(np.float64), nw0.astype(np.float64), ph0.astype(np.float64)
+    # (invalid corners: any AR, AC > 0; their cycles are set to infinity)
+    ar = np.ceil(fic / np.minimum(fic, np.maximum(np.floor(rows / (fph0 * (fkw + (fnw0 - 1) * fsw))), 1)))
+    ac = np.ceil(foc / np.minimum(foc, np.maximum(np.floor(cl / (fnh0 * fnw0)), 1)))
+    cycles = np.where(valid, np.ceil(foh / fnh0) * np.ceil(fow / fnw0) * ar * ac, np.inf)
+    seg = np.cumsum(ne) - ne
+    has = ne > 0
+    mins = np.full(len(G), np.inf)
+    mins[has] = np.minimum.reduceat(cycles, seg[has])
+    t = np.flatnonzero(valid & (cycles == mins[e]))
+    if not t.size:
+        return best
+    # Every nh of each winning rectangle (within nh_lim), its widest valid nw at the corner's AR, AC.
+    e, nh0, nw0, ar, ac, cycles = e[t], nh0[t], nw0[t], ar[t], ac[t], cycles[t]
+    hi_h = np.minimum(hi[c_h[t]], nh_lim[e])
+    hi_w = hi[c_w[t]]
+    n = hi_h - nh0 + 1
+    r = np.repeat(np.arange(t.size), n)
+    nh = nh0[r] + (np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n))
+    li = e[r]
+    ph = k_h[li] + (nh - 1) * s_h[li]
+    lim = np.minimum(np.minimum(ow[li], cl // nh), _fit_limit(k_w[li], s_w[li], rows // ph))
+    last = np.minimum(hi_w[r], lim)
+    rar, rac = ar[r], ac[r]
+    icl, ocl, kw, sw = fic[t][r], foc[t][r], fkw[t][r], fsw[t][r]
+    fnh, fph = nh.astype(np.float64), ph.astype(np.float64)
+    pw_max = np.floor(np.floor(rows / np.ceil(icl / rar)) / fph)
+    nw_ar = np.floor((pw_max - kw) / sw) + 1
+    nw_ac = np.floor(np.floor(cl / np.ceil(ocl / rac)) / fnh)
+    nw = np.minimum(np.minimum(last, nw_ar), nw_ac).astype(np.int64)
+    ok = nw >= nw0[r]
+    li, nh, ph, nw, rar, rac, cyc = li[ok], nh[ok], ph[ok], nw[ok], rar[ok], rac[ok], cycles[r][ok]
+    p = ph * (k_w[li] + (nw - 1) * s_w[li])
+    return _results(best, ic, oc, rows, cl, *_winners(li, cyc, nh * nw, rar, rac, p, nh, nw))
 
 
 def _winners(li, cycles, copies, ar, ac, p, nh, nw):
