@@ -14,6 +14,7 @@ at each (nh, nw), without building masks per candidate. Kept rows are counted pe
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 
@@ -22,22 +23,25 @@ from ..layers import ArraySpec, ConvLayer
 from .patterns import assign_patterns, pattern_masks, resolve_patterns
 
 
-def _per_axis(ns: np.ndarray, k: int, s: int, value, bins: int) -> np.ndarray:
+def _per_axis(ns: np.ndarray, k: int, s: int, kind: str, bins: int) -> np.ndarray:
     """(len(ns), bins): for each window count n, the histogram over the PW pixels u of one
-    axis of value(hit), hit[u, t] = kernel tap t of some window lands on u."""
-    out = np.zeros((len(ns), bins), dtype=np.int64)
+    axis of value(hit), hit[u, t] = kernel tap t of some window lands on u; value: the taps'
+    3-bit signature ("sig") or their count ("count")."""
+    return np.array([_axis_hist(n, k, s, kind, bins) for n in ns.tolist()], dtype=np.int64).reshape(len(ns), bins)
+
+
+@lru_cache(maxsize=1 << 15)  # slices of one design grid (and later grids) ask for the same n again
+def _axis_hist(n: int, k: int, s: int, kind: str, bins: int) -> tuple:
     taps = np.arange(k)
-    for i, n in enumerate(ns.tolist()):
-        d = np.arange(k + (n - 1) * s)[:, None] - taps[None, :]
-        hit = (d >= 0) & (d % s == 0) & (d // s < n)
-        out[i] = np.bincount(value(hit), minlength=bins)
-    return out
+    d = np.arange(k + (n - 1) * s)[:, None] - taps[None, :]
+    hit = (d >= 0) & (d % s == 0) & (d // s < n)
+    value = hit @ (1 << np.arange(3)) if kind == "sig" else hit.sum(axis=1)
+    return tuple(np.bincount(value, minlength=bins).tolist())
 
 
 def _pairs_kept(g: ConvLayer, uh, uw, masks: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    bits = 1 << np.arange(3)
-    hy = _per_axis(uh, 3, g.stride_h, lambda h: h @ bits, 8)
-    hx = _per_axis(uw, 3, g.stride_w, lambda h: h @ bits, 8)
+    hy = _per_axis(uh, 3, g.stride_h, "sig", 8)
+    hx = _per_axis(uw, 3, g.stride_w, "sig", 8)
     sig = ((np.arange(8)[:, None] >> np.arange(3)[None, :]) & 1).astype(np.int64)  # (8, 3)
     kept = np.zeros((len(uh), len(uw)), dtype=np.int64)
     for m, n in zip(masks, counts):
@@ -50,8 +54,8 @@ def _pairs_kept(g: ConvLayer, uh, uw, masks: np.ndarray, counts: np.ndarray) -> 
 def _kerntrol_kept(g: ConvLayer, uh, uw, threshold) -> np.ndarray:
     t = Fraction(str(threshold))
     bh, bw = g.k_h + 1, g.k_w + 1
-    hy = _per_axis(uh, g.k_h, g.stride_h, lambda h: h.sum(axis=1), bh)
-    hx = _per_axis(uw, g.k_w, g.stride_w, lambda h: h.sum(axis=1), bw)
+    hy = _per_axis(uh, g.k_h, g.stride_h, "count", bh)
+    hx = _per_axis(uw, g.k_w, g.stride_w, "count", bw)
     copies = uh[:, None] * uw[None, :]
     kept = np.zeros((len(uh), len(uw)), dtype=np.int64)
     for a in range(bh):
@@ -61,10 +65,15 @@ def _kerntrol_kept(g: ConvLayer, uh, uw, threshold) -> np.ndarray:
     return kept
 
 
-def compressed_grid(layer: ConvLayer, array: ArraySpec, method: str, nh, nw, **options) -> dict:
+def compressed_grid(layer: ConvLayer, array: ArraySpec, method: str, nh, nw, should_stop=None, **options) -> dict:
     """Figures of `method` (pairs, kerntrol, vwc-sdk) for every (nh, nw) of two broadcastable
     int arrays: the keys of candidate_grid (nh, nw, ph, pw, ict, oct, ar, ac, cycles, valid)
-    plus rows_before and rows_after (per group). Invalid candidates have cycles -1."""
+    plus rows_before and rows_after (per group). Invalid candidates have cycles -1.
+    `should_stop`: computed in slices of rows, cancellable between them (vw_sdk.grid_slices)."""
+    if should_stop is not None:
+        from ..methods.vw_sdk import grid_slices
+
+        return grid_slices(lambda a, b: compressed_grid(layer, array, method, a, b, **options), nh, nw, should_stop)
     from ..methods import OPTIONS, method_options
     from ..methods.vw_sdk import candidate_grid
     from .build import layer_weights

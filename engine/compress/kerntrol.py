@@ -22,10 +22,10 @@ import numpy as np
 
 from ..errors import XbarError
 from ..layers import ArraySpec, ConvLayer
-from ..methods import register
+from ..methods import map_many, register
 from ..plan import Plan
 from .build import base_plan, check_base, compressed, unchanged
-from .model import copy_windows, footprints
+from .model import base_key, copy_windows, footprints, shared_plan
 
 VARIANTS = ("mask", "compensatory")
 
@@ -68,6 +68,12 @@ class KerntrolOptions:
 def kerntrol_plan(base: Plan, options: KerntrolOptions | None = None) -> Plan:
     """KERNTROL on any single-region plan `base` (its PW and column tiles are kept)."""
     o = options or KerntrolOptions()
+    # The masks follow from the options, the PW and the channels alone: shared.
+    key = ("kerntrol", o, base_key(base)) if not base.regions and base.compression is None else None
+    return shared_plan(key, base, base.layer, base, lambda: _kerntrol_plan(base, o))
+
+
+def _kerntrol_plan(base: Plan, o: KerntrolOptions) -> Plan:
     params = (("base", base.method), ("threshold", o.threshold), ("variant", o.variant))
     omit = omitted_pixels(base, o.threshold)
     if not omit.any():
@@ -85,7 +91,14 @@ def kerntrol_plan(base: Plan, options: KerntrolOptions | None = None) -> Plan:
 
 
 @register("kerntrol", "kernel shape control: PW rows at or under a utilization threshold omitted "
-          "for every channel, kept rows repacked (mask or compensatory variant)", options=KerntrolOptions)
+          "for every channel, kept rows repacked (mask or compensatory variant)", options=KerntrolOptions,
+          batch=lambda layers, array, options=None: kerntrol_many(layers, array, options), batch_per_layer=True)
 def kerntrol(layer: ConvLayer, array: ArraySpec, options: KerntrolOptions | None = None) -> Plan:
     o = options or KerntrolOptions()
     return kerntrol_plan(base_plan(layer, array, o.base), o)
+
+
+def kerntrol_many(layers, array: ArraySpec, options: KerntrolOptions | None = None) -> list[Plan]:
+    """`kerntrol` of every layer, the base plans mapped in one pass (engine.methods.map_many)."""
+    o = options or KerntrolOptions()
+    return [kerntrol_plan(b, o) for b in map_many(layers, array, o.base)]

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from functools import cached_property
+import copy
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -38,6 +39,8 @@ KINDS = ("vwc-sdk", "pairs", "kerntrol")
 
 
 def _frozen(a, dtype) -> np.ndarray:
+    if isinstance(a, np.ndarray) and a.dtype == dtype and a.flags.owndata and not a.flags.writeable:
+        return a  # already one of ours (a shared template's): no second copy
     a = np.array(a, dtype=dtype)  # a private copy: callers may reuse theirs
     a.flags.writeable = False
     return a
@@ -73,10 +76,18 @@ def place_kernels(keep: np.ndarray, plan: Plan) -> np.ndarray:
     return out
 
 
+@lru_cache(maxsize=1 << 14)  # plain integers in: the plans of a long list share their axes
 def axis_tables(n_pos: int, n_win: int, stride: int, span: int, out: int, pad: int, size: int):
     """Along one axis: `t[w, u]` = PW positions at which window w's output is inside the OFM
     and PW pixel u reads a real IFM pixel; `real[u]` = positions at which u reads a real pixel;
-    `outputs[w]` = outputs window w computes."""
+    `outputs[w]` = outputs window w computes. Read-only arrays (they are shared)."""
+    t, real, outputs = _axis_tables(n_pos, n_win, stride, span, out, pad, size)
+    for a in (t, real, outputs):
+        a.flags.writeable = False
+    return t, real, outputs
+
+
+def _axis_tables(n_pos, n_win, stride, span, out, pad, size):
     pos = np.arange(n_pos)[:, None]
     iy = pos * n_win * stride - pad + np.arange(span)[None, :]
     real = (iy >= 0) & (iy < size)  # (positions, pixels)
@@ -145,9 +156,9 @@ class Compression:
         c, pix = np.nonzero(self.row_keep.reshape(ic, ph * pw))
         return c.astype(np.int32), (pix // pw).astype(np.int32), (pix % pw).astype(np.int32)
 
-    @property
+    @cached_property
     def kept_rows(self) -> int:
-        return int(self.kept_list[0].size)
+        return int(np.count_nonzero(self.row_keep))
 
     @property
     def dense_rows(self) -> int:
@@ -292,21 +303,39 @@ class Compression:
         from ..energy import Conversions
 
         L, cpw = plan.layer, plan.array.cells_per_weight
+        adc = plan.ar * cpw * L.out_h * L.out_w * self.n_out_present(plan)
         ty, ry, _ = axis_tables(plan.n_pw_h, plan.nh, L.stride_h, plan.pix_h, L.out_h, L.pad_h, L.in_h)
         tx, rx, _ = axis_tables(plan.n_pw_w, plan.nw, L.stride_w, plan.pix_w, L.out_w, L.pad_w, L.in_w)
-        adc = plan.ar * cpw * L.out_h * L.out_w * self.n_out_present(plan)
-        rows = self.row_keep.sum(axis=0, dtype=np.int64) if self.repacked else self.row_keep.shape[0]
-        dac = plan.ac * int((rows * ry[:, None] * rx[None, :]).sum())
-        # Each copy's weight cells in PW coordinates, weighted by the positions they work at.
+        rows = self._row_counts
+        dac = plan.ac * int((ry @ rows @ rx) if self.repacked else rows * ry.sum() * rx.sum())
+        # Each kept weight (kernel tap (ky, kx) of copy (wy, wx)) works at the positions where its
+        # output is inside and its pixel (wy*sh + ky, wx*sw + kx) real; compensatory cells likewise.
         k = np.arange(plan.copies)
-        ic = self.row_keep.shape[0]
-        cells = place_kernels(_per_copy_sum(self.weight_keep, plan.copies, ic)[:, None], plan)[:, 0]
+        wy, wx = (k // plan.nw)[:, None], (k % plan.nw)[:, None]
+        t_y = ty[wy, wy * L.stride_h + np.arange(L.k_h)[None, :]]  # (copies, Kh)
+        t_x = tx[wx, wx * L.stride_w + np.arange(L.k_w)[None, :]]  # (copies, Kw)
+        s_k = self._kernel_counts  # (copies|1, Kh, Kw)
+        if s_k.shape[0] == 1:
+            taps = int(((t_y @ s_k[0]) * t_x).sum())
+        else:
+            taps = int((np.einsum("ka,kab->kb", t_y, s_k) * t_x).sum())
         if self.extra is not None:
-            cells = cells + _per_copy_sum(self.extra, plan.copies, ic)
-        tyk, txk = ty[k // plan.nw], tx[k % plan.nw]  # (copies, Ph), (copies, Pw)
-        macs = cpw * self.n_out(plan) * int(np.einsum("kyx,ky,kx->", cells, tyk, txk))
+            e = _per_copy_sum(self.extra, plan.copies, self.row_keep.shape[0])
+            taps += int(np.einsum("kyx,ky,kx->", e, ty[wy[:, 0]], tx[wx[:, 0]]))
+        macs = cpw * self.n_out(plan) * taps
         g = L.groups
         return Conversions(adc * g, dac * g, macs * g)
+
+    @cached_property
+    def _row_counts(self):
+        """Kept rows per PW pixel (Ph, Pw), summed over channels (repacked); IC for the dense view."""
+        return self.row_keep.sum(axis=0, dtype=np.int64) if self.repacked else self.row_keep.shape[0]
+
+    @cached_property
+    def _kernel_counts(self) -> np.ndarray:
+        """(copies|1, Kh, Kw): kept weights of each kernel tap, summed over the channels."""
+        w = self.weight_keep
+        return w.sum(axis=1, dtype=np.int64) * (self.row_keep.shape[0] if w.shape[1] == 1 else 1)
 
     # --- reports ----------------------------------------------------------------------
     def kernel_sizes(self, plan: Plan) -> np.ndarray:
@@ -377,3 +406,53 @@ def attach(plan: Plan, comp: Compression) -> Plan:
     if comp.kept_rows == 0 or not 1 <= comp.tile_rows <= plan.array.rows:
         raise ValueError(f"no kept row, or {comp.tile_rows} rows per tile on a {plan.array.rows}-row array")
     return replace(plan, ar=comp.row_tiles if comp.repacked else plan.ar, compression=comp)
+
+
+# --- shared compressions: plans that differ only in what the masks do not depend on -------
+_PLAN_CACHES = tuple(k for k, v in vars(Plan).items() if isinstance(v, cached_property)) + ("_twin",)
+_SHARED: dict = {}
+_SHARED_MAX = 4096
+
+
+def rebound(template: Plan, source: Plan, layer, base: Plan) -> Plan:
+    """A compressed plan like `template` for another layer: `source`'s PW and tiles (the plan
+    the method would compress, equal to the template's in everything the key of `shared_plan`
+    names), `layer`, and the template's compression (masks shared, read-only) with `base`."""
+    comp = copy.copy(template.compression)  # its cached rows, cells, identity come along
+    object.__setattr__(comp, "base", base)
+    new = copy.copy(source)
+    d = new.__dict__
+    for k in _PLAN_CACHES:  # the figures are the new layer's
+        d.pop(k, None)
+    d.update(layer=layer, method=template.method, row_split=template.row_split, ict=template.ict,
+             ar=template.ar, compression=comp)
+    return new
+
+
+def shared_plan(key, source: Plan, layer, base: Plan, make) -> Plan:
+    """`make()`, or a plan `rebound` from the one `make()` built for the same `key` before.
+
+    `key` must name everything the compression and the plan's changed fields (method, row
+    split, ICt, AR) depend on besides the layer's IFM size and padding, and of `source`
+    everything but its layer; None (weights given, say) builds afresh. Long lists of layers
+    of a few kernel and channel shapes so build and validate each mask set once."""
+    if key is not None:
+        try:
+            t = _SHARED.get(key)
+        except TypeError:  # unhashable option values: no sharing
+            key, t = None, None
+        if t is not None:
+            return rebound(t, source, layer, base)
+    plan = make()
+    if key is not None:
+        if len(_SHARED) >= _SHARED_MAX:
+            _SHARED.clear()
+        _SHARED[key] = plan
+    return plan
+
+
+def base_key(base: Plan) -> tuple:
+    """What of a base plan (sdk, vw-sdk, a what-if) a PAIRS or KERNTROL compression depends on."""
+    L = base.layer
+    return (base.method, base.nh, base.nw, base.ict, base.row_split, L.k_h, L.k_w, L.stride_h, L.stride_w,
+            L.group_in_c, base.array.rows)

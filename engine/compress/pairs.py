@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 from ..errors import XbarError
 from ..layers import ArraySpec, ConvLayer
-from ..methods import register
+from ..methods import map_many, register
 from ..plan import Plan
 from .build import base_plan, check_base, compressed, layer_weights, unchanged
-from .model import place_kernels
+from .model import base_key, place_kernels, shared_plan
 from .patterns import ASSIGN_RULES, assign_patterns, pattern_masks, resolve_patterns
 
 
@@ -48,6 +48,12 @@ class PairsOptions:
 def pairs_plan(base: Plan, options: PairsOptions | None = None, weights=None) -> Plan:
     """PAIRS on any single-region plan `base` (its PW and column tiles are kept)."""
     o = options or PairsOptions()
+    # Without weights the masks follow from the options, the PW and the channels: shared.
+    key = ("pairs", o, base_key(base)) if weights is None and not base.regions and base.compression is None else None
+    return shared_plan(key, base, base.layer, base, lambda: _pairs_plan(base, o, weights))
+
+
+def _pairs_plan(base: Plan, o: PairsOptions, weights) -> Plan:
     pats = resolve_patterns(o.pattern_set, o.patterns)
     rule = o.assign or ("magnitude" if weights is not None else "first")
     params = (("base", base.method), ("patterns", ",".join(pats)), ("assign", rule), ("seed", o.seed))
@@ -64,7 +70,15 @@ def pairs_plan(base: Plan, options: PairsOptions | None = None, weights=None) ->
 
 
 @register("pairs", "pattern pruning (3x3 keep patterns per input channel) with row skipping and "
-          "repacking, on the SDK or VW-SDK layout", options=PairsOptions)
+          "repacking, on the SDK or VW-SDK layout", options=PairsOptions,
+          batch=lambda layers, array, options=None: pairs_many(layers, array, options), batch_per_layer=True)
 def pairs(layer: ConvLayer, array: ArraySpec, options: PairsOptions | None = None) -> Plan:
     o = options or PairsOptions()
     return pairs_plan(base_plan(layer, array, o.base), o, layer_weights(o.weights, layer))
+
+
+def pairs_many(layers, array: ArraySpec, options: PairsOptions | None = None) -> list[Plan]:
+    """`pairs` of every layer, the base plans mapped in one pass (engine.methods.map_many)."""
+    o = options or PairsOptions()
+    bases = map_many(layers, array, o.base)
+    return [pairs_plan(b, o, layer_weights(o.weights, layer)) for layer, b in zip(layers, bases)]
