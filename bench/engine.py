@@ -9,8 +9,10 @@
   over the array sweep;
 - at the guard limits (`--guards` runs only this): one 8192x8192x4096->4096 1x1 layer with every
   registered method, each in a fresh subprocess (time, peak RSS), and 100,000-layer lists
-  (repeated shapes, and all distinct) mapped by map_network with their conversions counted.
-  `--root DIR` measures another checkout (e.g. a git worktree of an older commit).
+  (repeated shapes, and all distinct) mapped by map_network with their conversions counted
+  (`--per-method`: also each method alone on the distinct list); one verify on a
+  32768x32768 array (time, peak memory). `--root DIR` measures another checkout (e.g. a git
+  worktree of an older commit). Cancel latency: bench/cancel.py.
 """
 from __future__ import annotations
 
@@ -77,7 +79,8 @@ else:  # every layer a shape of its own
     while len(seen) < 100_000:
         seen.setdefault((rnd.randint(3, 64), rnd.randint(3, 64), rnd.randint(1, 128), rnd.randint(1, 128)), None)
     layers = [ConvLayer(f"l{i}", h, w, ic, oc, 3, 3) for i, (h, w, ic, oc) in enumerate(seen)]
-methods = tuple(DEFAULT_METHODS) if sys.argv[3] == "default" else tuple(METHODS)
+methods = (tuple(DEFAULT_METHODS) if sys.argv[3] == "default" else tuple(METHODS) if sys.argv[3] == "all"
+           else (sys.argv[3],))
 t = time.perf_counter()
 res = map_network(MapRequest(tuple(layers), ArraySpec(512, 512), methods))
 t_map = time.perf_counter() - t
@@ -88,7 +91,23 @@ print(t_map, time.perf_counter() - t, peak_mb())
 """
 
 
-def guards(root: Path, timeout: float = 120) -> None:
+_VERIFY = _PEAK + r"""
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from engine import ArraySpec, ConvLayer
+from engine.methods import map_layer
+from engine.cli import cropped
+from engine.simulate import verify
+a = ArraySpec(32768, 32768)
+c = int(sys.argv[3])
+plan = cropped(map_layer(ConvLayer("big", 64, 64, c, c, 3, 3, pad_h=1, pad_w=1), a, sys.argv[2]), 3)
+t = time.perf_counter()
+ok = verify(plan.layer, a, plan)
+print(time.perf_counter() - t, peak_mb(), int(ok), plan.layer.in_h)
+"""
+
+
+def guards(root: Path, timeout: float = 120, per_method: bool = False) -> None:
     from engine.methods import METHODS
 
     def run(code, *args):
@@ -105,11 +124,17 @@ def guards(root: Path, timeout: float = 120) -> None:
         r = run(_HUGE, m)
         print(f"  {m:<10}" + (f"{float(r[0]):8.2f} s {int(r[1]):6d} MB peak  {int(r[2]):,} cycles" if r
                               else f"  failed or over {timeout:.0f} s"))
+    print("verify of a 64x64xC->C 3x3 layer on a 32768x32768 array, IFM cropped as the CLI does "
+          "(bounded memory)")
+    for m, c in (("im2col", 1024), ("vw-sdk", 128)):
+        r = run(_VERIFY, m, str(c))
+        print(f"  {m:<8} C={c:<5}" + (f"{float(r[0]):8.2f} s {int(r[1]):6d} MB peak  {'exact' if r[2] == '1' else 'MISMATCH'}"
+                              f" (IFM cropped to {r[3]} rows)" if r else f"  failed or over {timeout:.0f} s"))
     print("100,000 layers, map_network + every plan's conversions (target: 20 s)")
     for kind in ("repeated", "distinct"):
-        for methods in ("default", "all"):
+        for methods in ("default", "all") + (tuple(METHODS) if per_method and kind == "distinct" else ()):
             r = run(_MANY, kind, methods)
-            print(f"  {kind:<9}{methods + ' methods':<16}" + (
+            print(f"  {kind:<9}{methods + (' methods' if methods in ('default', 'all') else ''):<16}" + (
                 f"map {float(r[0]):6.2f} s, with conversions {float(r[1]):6.2f} s, {int(r[2])} MB peak" if r
                 else f"failed or over {timeout:.0f} s"))
 
@@ -165,4 +190,4 @@ if __name__ == "__main__":
     root = Path(sys.argv[sys.argv.index("--root") + 1]).resolve() if "--root" in sys.argv else here
     if "--guards" not in sys.argv:
         main("--quick" in sys.argv)
-    guards(root)
+    guards(root, per_method="--per-method" in sys.argv)

@@ -55,7 +55,9 @@ def map_network(request: MapRequest, progress: Progress | None = None,
                 should_stop: ShouldStop | None = None) -> MapResult:
     """Every layer with every method. Methods with a whole-network pass (`has_batch`: one
     vectorized search, or network-level pruning such as vwc-sdk's) map the list at once,
-    so the figures equal the CLI's; the others layer by layer, cancellable between layers."""
+    so the figures equal the CLI's; the others layer by layer. Either way `should_stop` is
+    checked between layers or slices of layers (engine.methods.map_many), so a cancel takes
+    effect well within half a second."""
     total = len(request.layers) * len(request.methods)
     per_method, done = {}, 0
     for method in request.methods:
@@ -64,8 +66,10 @@ def map_network(request: MapRequest, progress: Progress | None = None,
         if has_batch(method):
             if progress:
                 progress(done, total, f"all layers ({method})")
+            step = None if progress is None else (lambda d, n, text, base=done: progress(base + d, total, text))
             try:
-                per_method[method] = map_many(request.layers, request.array, method, **opts)
+                per_method[method] = map_many(request.layers, request.array, method, should_stop=should_stop,
+                                              progress=step, **opts)
             except XbarError as e:
                 raise XbarError(f"method {method}: {e}") from e
             done += len(request.layers)
@@ -129,7 +133,8 @@ def sweep(request: SweepRequest, progress: Progress | None = None,
                 progress(done, n, f"{array.label()} ({method})")
             try:
                 opts = request.options.get(method, {})
-                cycles = sum(p.cycles for p in map_many(request.layers, array, method, **opts))
+                plans = map_many(request.layers, array, method, should_stop=should_stop, **opts)
+                cycles = sum(p.cycles for p in plans)
             except XbarError as e:
                 raise XbarError(f"array {array.label()}, method {method}: {e}") from e
             totals[method].append(cycles)

@@ -11,10 +11,11 @@ builds the options by name (`method_options`); `OPTIONS` lists the option classe
 from __future__ import annotations
 
 import copy
+import inspect
 from dataclasses import fields
 from typing import Callable
 
-from ..errors import XbarError
+from ..errors import XbarError, check_cancel
 from ..layers import MAX_NAME, ArraySpec, ConvLayer
 from ..plan import Plan, Region
 
@@ -24,6 +25,7 @@ DESCRIPTIONS: dict[str, str] = {}
 OPTIONS: dict[str, type] = {}
 _BATCH: dict[str, Callable] = {}
 _PER_LAYER_BATCH: set[str] = set()  # batch passes that map each layer on its own (no network view)
+_CANCELLABLE: set[str] = set()  # network-level batch passes that take should_stop= and progress=
 
 
 def register(name: str, description: str, batch: Callable | None = None, options: type | None = None,
@@ -39,6 +41,8 @@ def register(name: str, description: str, batch: Callable | None = None, options
             _BATCH[name] = batch
             if batch_per_layer:
                 _PER_LAYER_BATCH.add(name)
+            elif "should_stop" in inspect.signature(batch).parameters:
+                _CANCELLABLE.add(name)
         if options is not None:
             OPTIONS[name] = options
         return fn
@@ -139,23 +143,59 @@ def shares_plans(method: str, options=None) -> bool:
     return getattr(options, "weights", None) is None
 
 
-def map_many(layers, array: ArraySpec, method: str, **options) -> list[Plan]:
+_CHUNK_LAYERS = 512  # layers per slice of a per-layer batch pass: cancel and progress between slices
+
+
+def map_many(layers, array: ArraySpec, method: str, *, should_stop=None, progress=None, **options) -> list[Plan]:
     """Plans for many layers with one method: one vectorized pass where the method has one,
     the whole list at once for network-level methods (vwc-sdk propagates its pruning).
-    Layers of one shape are mapped once (see `shares_plans`)."""
+    Layers of one shape are mapped once (see `shares_plans`).
+
+    `should_stop()` is checked and `progress(done, total, text)` called (done/total in
+    layers) between slices of at most `_CHUNK_LAYERS` layers of a vectorized pass, before
+    every layer of a method without one, and inside network-level passes that take them
+    (vwc-sdk), so a cancel takes effect within one slice; `Cancelled` is raised."""
     fn = get(method)
     batch = _BATCH.get(method)
     args = () if not options else (method_options(method, options),)
     args = tuple(a for a in args if a is not None)
     layers = list(layers)
+    n = len(layers)
+
+    def one(layer):  # a method without a batch pass: cancellable before every layer
+        check_cancel(should_stop)
+        return fn(layer, array, *args)
+
+    def run(part):
+        return batch(part, array, *args) if batch else [one(layer) for layer in part]
+
     if not shares_plans(method, args[0] if args else None):
-        return batch(layers, array, *args) if batch else [fn(layer, array, *args) for layer in layers]
+        if batch is not None and method not in _PER_LAYER_BATCH:  # sees the network as a whole
+            kw = {"should_stop": should_stop, "progress": progress} if method in _CANCELLABLE else {}
+            return batch(layers, array, *args, **kw)
+        return _sliced(layers, run, n, method, should_stop, progress)
     first: dict = {}  # shape -> index of its first layer
     index = [first.setdefault(shape_key(layer), i) for i, layer in enumerate(layers)]
     unique = [layers[i] for i in first.values()]
-    plans = batch(unique, array, *args) if batch else [fn(layer, array, *args) for layer in unique]
+    plans = _sliced(unique, run, n, method, should_stop, progress)
     by_first = dict(zip(first.values(), plans))
     return [plan_for(by_first[j], layer) for j, layer in zip(index, layers)]
+
+
+def _sliced(layers: list, run, total: int, method: str, should_stop, progress) -> list:
+    """run(part) over slices of `layers`, checking `should_stop` and reporting progress between them
+    (`total`: the layers the caller asked for; repeated shapes are done with their first)."""
+    if should_stop is None and progress is None:
+        return run(layers)
+    out: list = []
+    n = len(layers)
+    for s in range(0, max(n, 1), _CHUNK_LAYERS):
+        if progress:
+            progress(total * s // n if n else 0, total, f"layers {s + 1}-{min(n, s + _CHUNK_LAYERS)} of {n} ({method})")
+        check_cancel(should_stop)
+        out += run(layers[s:s + _CHUNK_LAYERS])
+    check_cancel(should_stop)
+    return out
 
 
 from . import im2col, sdk, vw_sdk, flat, xbar_opt  # noqa: E402,F401  (registers the built-in methods)
