@@ -165,41 +165,50 @@ def _tie_break(g, cycles, nhs, nws, a_, c_) -> tuple:
 
 
 # --- many rectangles at once (whole-network passes of vw-flat and xbar-opt) ------------------
-_TABLE: tuple = (0, None, None, None, None, None)
+_CORNERS = 1 << 20  # corners per vectorized pass: bounds memory on long lists
 
 
-def class_table(n_max: int) -> tuple:
-    """(size, count, offset, lo, hi, keys): for every n <= size (at least n_max) the runs of
-    `ceil_classes(n)`, laid end to end (run i of n is lo[offset[n] + i] .. hi[offset[n] + i];
-    keys = n * (size + 1) + lo, ascending, to search them); built once, grown on demand."""
-    global _TABLE
-    t = _TABLE
-    if t[0] < n_max:
-        n = max(n_max, min(2 * t[0], 8193), 256)
-        empty = np.zeros(0, dtype=np.int64)
-        runs = [(empty, empty)] + [ceil_classes(k) for k in range(1, n + 1)]
-        count = np.array([r[0].size for r in runs], dtype=np.int64)
-        offset = np.concatenate(([0], np.cumsum(count)[:-1]))
-        lo = np.concatenate([r[0] for r in runs])
-        hi = np.concatenate([r[1] for r in runs])
-        keys = np.repeat(np.arange(n + 1, dtype=np.int64), count) * (n + 1) + lo  # ascending: (n, lo)
-        t = _TABLE = (n, count, offset, lo, hi, keys)
-    return t
+class Runs:
+    """The runs of `ceil_classes(n)` of some values n, laid end to end: run i of the value
+    at index j (`index`) is lo[offset[j] + i] .. hi[offset[j] + i]; keys = j * span + lo
+    ascending, to search them. Built per call from the (lru-cached) runs of each value."""
+
+    def __init__(self, values: np.ndarray):
+        self.values = np.unique(values)
+        runs = [ceil_classes(int(n)) for n in self.values.tolist()]
+        self.count = np.array([r[0].size for r in runs], dtype=np.int64)
+        self.offset = np.cumsum(self.count) - self.count
+        self.lo = np.concatenate([r[0] for r in runs])
+        self.hi = np.concatenate([r[1] for r in runs])
+        self.span = int(self.values[-1]) + 1
+        self.keys = np.repeat(np.arange(self.values.size, dtype=np.int64), self.count) * self.span + self.lo
+
+    def index(self, n: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.values, n)
 
 
-def _corners_of(items: np.ndarray, rows: int, cl: int):
+def _slices(ne: np.ndarray, limit: int):
+    """(start, stop) of consecutive items whose `ne` sum to at most `limit` (one item at least)."""
+    ends = np.cumsum(ne)
+    start = 0
+    while start < ne.size:
+        stop = max(start + 1, int(np.searchsorted(ends, ends[start] - ne[start] + limit, side="right")))
+        yield start, stop
+        start = stop
+
+
+def _corners_of(items: np.ndarray, rows: int, cl: int, runs: Runs):
     """Every run x run corner (first nh, first nw) of every item (kh, kw, sh, sw, ic, oc, h, w):
     (item, corner index in h, corner index in w, nh, nw, ar, ac, cycles), float64 figures."""
-    kh, kw, sh, sw, ic, oc, h, w = (items[:, i] for i in range(8))
-    _, count, offset, lo, _, _ = class_table(int(max(h.max(), w.max())))
-    ch, cw = count[h], count[w]
-    ne = ch * cw
+    jh, jw = runs.index(items[:, 6]), runs.index(items[:, 7])
+    cw = runs.count[jw]
+    ne = runs.count[jh] * cw
     e = np.repeat(np.arange(len(items)), ne)
     local = np.arange(int(ne.sum())) - np.repeat(np.cumsum(ne) - ne, ne)
     ih, iw = local // cw[e], local % cw[e]
-    lof = lo.astype(np.float64)
-    nh = lof[offset[h][e] + ih]
-    nw = lof[offset[w][e] + iw]
+    lof = runs.lo.astype(np.float64)
+    nh = lof[runs.offset[jh][e] + ih]
+    nw = lof[runs.offset[jw][e] + iw]
     fkh, fkw, fsh, fsw, fic, foc, fh, fw = items.astype(np.float64)[e].T  # one gather for all eight
     ar = np.ceil((fkh + (nh - 1) * fsh) * (fkw + (nw - 1) * fsw) * fic / rows)
     ac = np.ceil(nh * nw * foc / cl)
@@ -207,13 +216,25 @@ def _corners_of(items: np.ndarray, rows: int, cl: int):
     return e, ih, iw, nh, nw, ar, ac, cycles, ne
 
 
-def min_cycles_many(items: np.ndarray, rows: int, cl: int) -> np.ndarray:
-    """`FlatGrid.min_cycles` of many items (kh, kw, sh, sw, ic, oc, h, w) at once, int64."""
+def _in_slices(items, rows: int, cl: int, one, width: int) -> tuple:
+    """`one(items_slice, rows, cl, runs)` over slices of at most `_CORNERS` corners, concatenated."""
     items = np.asarray(items, dtype=np.int64).reshape(-1, 8)
     if not len(items):
-        return np.zeros(0, dtype=np.int64)
-    *_, cycles, ne = _corners_of(items, rows, cl)
-    return np.minimum.reduceat(cycles, np.cumsum(ne) - ne).astype(np.int64)
+        return tuple(np.zeros(0, dtype=np.int64) for _ in range(width))
+    runs = Runs(np.concatenate((items[:, 6], items[:, 7])))
+    ne = runs.count[runs.index(items[:, 6])] * runs.count[runs.index(items[:, 7])]
+    parts = [one(items[s:e], rows, cl, runs) for s, e in _slices(ne, _CORNERS)]
+    return tuple(np.concatenate(v) for v in zip(*parts))
+
+
+def min_cycles_many(items: np.ndarray, rows: int, cl: int) -> np.ndarray:
+    """`FlatGrid.min_cycles` of many items (kh, kw, sh, sw, ic, oc, h, w) at once, int64."""
+    return _in_slices(items, rows, cl, _min_cycles_slice, 1)[0]
+
+
+def _min_cycles_slice(items, rows, cl, runs):
+    *_, cycles, ne = _corners_of(items, rows, cl, runs)
+    return (np.minimum.reduceat(cycles, np.cumsum(ne) - ne).astype(np.int64),)
 
 
 def best_many(items: np.ndarray, rows: int, cl: int) -> tuple:
@@ -225,18 +246,16 @@ def best_many(items: np.ndarray, rows: int, cl: int) -> tuple:
     fewest cycles. The candidates with those cycles lie in the rectangles whose corner has
     them, with the corner's AR and AC; per nh of such a rectangle the widest such nw has the
     highest weight utilization. Only those rows are then ranked by `_tie_break`'s order."""
-    items = np.asarray(items, dtype=np.int64).reshape(-1, 8)
-    m = len(items)
-    if not m:
-        z = np.zeros(0, dtype=np.int64)
-        return z, z, z, z, z
-    e, ih, iw, nh, nw, ar, ac, cycles, ne = _corners_of(items, rows, cl)
+    return _in_slices(items, rows, cl, _best_slice, 5)
+
+
+def _best_slice(items, rows, cl, runs):
+    e, ih, iw, nh, nw, ar, ac, cycles, ne = _corners_of(items, rows, cl, runs)
     mins = np.minimum.reduceat(cycles, np.cumsum(ne) - ne)
     t = np.flatnonzero(cycles == mins[e])
     e, ih, iw, lo_h, lo_w, ar, ac, cycles = e[t], ih[t], iw[t], nh[t], nw[t], ar[t], ac[t], cycles[t]
-    _, count, offset, lo, hi, _ = class_table(int(max(items[:, 6].max(), items[:, 7].max())))
-    hi_h = hi[offset[items[e, 6]] + ih].astype(np.float64)
-    hi_w = hi[offset[items[e, 7]] + iw].astype(np.float64)
+    hi_h = runs.hi[runs.offset[runs.index(items[e, 6])] + ih].astype(np.float64)
+    hi_w = runs.hi[runs.offset[runs.index(items[e, 7])] + iw].astype(np.float64)
     # Every nh of each winning rectangle, with its widest nw at the corner's AR and AC.
     n = (hi_h - lo_h + 1).astype(np.int64)
     r = np.repeat(np.arange(t.size), n)

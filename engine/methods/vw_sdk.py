@@ -216,21 +216,23 @@ def _search_corners(G: np.ndarray, nh_lim: np.ndarray, rows: int, cl: int) -> li
     corners give each layer's fewest cycles; the candidates that have them lie in the
     rectangles whose corner has them, with the corner's AR and AC, and per nh the widest
     such valid nw has the highest weight utilization. Only those rows are ranked (`_winners`)."""
-    from .flat import class_table
+    from .flat import Runs
 
     k_h, k_w, s_h, s_w, ic, oc, oh, ow = G.T
-    size, count, offset, lo, hi, keys = class_table(int(max(oh.max(), ow.max())))
+    runs = Runs(np.concatenate((oh, ow)))
+    count, lo, hi = runs.count, runs.lo, runs.hi
+    jh, jw = runs.index(oh), runs.index(ow)
     best: list = [None] * len(G)
     # Runs of nh that start within nh_lim, and every run of nw, per layer.
-    n_h = np.searchsorted(keys, oh * (size + 1) + nh_lim, side="right") - offset[oh]
-    n_w = count[ow]
+    n_h = np.searchsorted(runs.keys, jh * runs.span + nh_lim, side="right") - runs.offset[jh]
+    n_w = count[jw]
     ne = n_h * n_w
     e = np.repeat(np.arange(len(G)), ne)
     if not e.size:
         return best
     local = np.arange(e.size) - np.repeat(np.cumsum(ne) - ne, ne)
     ih, iw = local // n_w[e], local % n_w[e]
-    c_h, c_w = offset[oh][e] + ih, offset[ow][e] + iw
+    c_h, c_w = runs.offset[jh][e] + ih, runs.offset[jw][e] + iw
     nh0, nw0 = lo[c_h], lo[c_w]
     f = G.astype(np.float64)[e]
     fkh, fkw, fsh, fsw, fic, foc, foh, fow = f.T
