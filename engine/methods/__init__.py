@@ -143,7 +143,7 @@ def shares_plans(method: str, options=None) -> bool:
     return getattr(options, "weights", None) is None
 
 
-_CHUNK_LAYERS = 512  # layers per slice of a per-layer batch pass: cancel and progress between slices
+_CHUNK_LAYERS = 256  # layers per slice of a per-layer batch pass: cancel and progress between slices
 
 
 def map_many(layers, array: ArraySpec, method: str, *, should_stop=None, progress=None, **options) -> list[Plan]:

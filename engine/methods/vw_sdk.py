@@ -41,8 +41,11 @@ def grid_slices(fn, nh, nw, should_stop=None) -> dict:
         check_cancel(should_stop)
         part = fn(nh[s:s + step], nw[s:s + step])
         parts.append({k: np.broadcast_to(v, nh[s:s + step].shape) for k, v in part.items()})
-    check_cancel(should_stop)
-    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    out = {}
+    for k in parts[0]:  # joining 4M-candidate grids takes a while too
+        check_cancel(should_stop)
+        out[k] = np.concatenate([p[k] for p in parts])
+    return out
 
 
 def candidate_grid(layer: ConvLayer, array: ArraySpec, nh: np.ndarray, nw: np.ndarray, should_stop=None) -> dict:
