@@ -57,9 +57,14 @@ _PREPARED: dict[int, tuple] = {}
 _PREPARED_LOCK = threading.Lock()
 
 
+def _rows_of(net: Network) -> tuple[list[dict], list[tuple]]:
+    """The rows of `net`'s layers, and their checks: passed (the engine built the layers)."""
+    return [row_from_layer(layer) for layer in net.layers], [(layer, None, None) for layer in net.layers]
+
+
 def prepare_rows(net: Network) -> None:
     """Build `net`'s table rows ahead (in a worker), for `prepared_rows` on the GUI thread."""
-    made = ([row_from_layer(layer) for layer in net.layers], [(layer, None, None) for layer in net.layers])
+    made = _rows_of(net)
     with _PREPARED_LOCK:
         _PREPARED[id(net)] = (weakref.ref(net), made)
     weakref.finalize(net, _forget, id(net))
@@ -75,9 +80,7 @@ def prepared_rows(net: Network) -> tuple[list[dict], list[tuple]]:
     ones `prepare_rows` made, handed over once, or made now."""
     with _PREPARED_LOCK:
         ref, made = _PREPARED.pop(id(net), (None, None))
-    if ref is None or ref() is not net:
-        made = ([row_from_layer(layer) for layer in net.layers], [(layer, None, None) for layer in net.layers])
-    return made
+    return made if ref is not None and ref() is net else _rows_of(net)
 
 
 def parse_int(text):

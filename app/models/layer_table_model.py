@@ -62,8 +62,13 @@ class LayerTableModel(QAbstractTableModel):
         return made
 
     def invalid_count(self) -> int:
-        self.problem()
-        return len(self._bad or ())
+        return len(self._invalid())
+
+    def _invalid(self) -> list:
+        """(row, check) of every row that is not a valid layer, computed once per change."""
+        if self._bad is None:
+            self._bad = [(i, c) for i, c in enumerate(self._checked) if c[0] is None]
+        return self._bad
 
     def raw_rows(self) -> list[dict]:
         """The rows as typed, invalid cells included (JSON-safe: ints and text)."""
@@ -108,9 +113,7 @@ class LayerTableModel(QAbstractTableModel):
         """Why the network cannot be mapped, in the engine's words; None if it can."""
         if not self._rows:
             return "the network has no layers: add one, choose a preset or import a file"
-        if self._bad is None:
-            self._bad = [(i, c) for i, c in enumerate(self._checked) if c[0] is None]
-        bad = self._bad
+        bad = self._invalid()
         if not bad:
             return None
         i, (_, _, message) = bad[0]

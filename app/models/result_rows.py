@@ -148,19 +148,15 @@ class ResultRows(Sequence):
         self._built: list[ResultRow | None] = [None] * self._layers
         self._rank = {m: i for i, m in enumerate(shown)}
         conv = [[p[m].conversions() for m in shown] for p in result.plans]
-        adc = [[c.adc for c in cs] for cs in conv]
-        dac = [[c.dac for c in cs] for cs in conv]
-        macs = [[c.macs for c in cs] for cs in conv]
-        top = max((a * model.adc_pj + d * model.dac_pj + x * model.mac_pj
-                   for ra, rd, rx in zip(adc, dac, macs) for a, d, x in zip(ra, rd, rx)), default=0.0)
-        self.unit = numbers.energy_unit(top)
-        self._totals = [self._total_row(j, m, Conversions(sum(r[j] for r in adc), sum(r[j] for r in dac),
-                                                          sum(r[j] for r in macs)))
+        self.unit = numbers.energy_unit(max((c.energy_pj(model) for cs in conv for c in cs), default=0.0))
+        totals = result.totals()  # every method's, once
+        self._totals = [self._total_row(m, totals, Conversions(sum(cs[j].adc for cs in conv),
+                                                               sum(cs[j].dac for cs in conv),
+                                                               sum(cs[j].macs for cs in conv)))
                         for j, m in enumerate(shown)]
 
-    def _total_row(self, j: int, m: str, conv: Conversions) -> ResultRow:
+    def _total_row(self, m: str, totals: dict[str, int], conv: Conversions) -> ResultRow:
         result = self.result
-        totals = result.totals()
         cycles = totals[m]
         bound = result.lower_bound_total(m)
         # MAC utilization over the whole network: useful work over all cell-cycles spent.

@@ -50,10 +50,7 @@ class ResultsModel(QAbstractTableModel):
 
     def row_index(self, layer_index: int, method: str) -> int | None:
         """The model row of a layer's figures for `method` (None if not shown)."""
-        rows = self.rows
-        if hasattr(rows, "index_of"):
-            return rows.index_of(layer_index, method)
-        return next((i for i, r in enumerate(rows) if r.layer_index == layer_index and r.method == method), None)
+        return self.rows.index_of(layer_index, method) if self.rows else None  # ResultRows, or [] before a result
 
     def set_stale(self, stale: bool) -> None:
         if stale != self.stale and self.rows:
