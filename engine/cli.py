@@ -80,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--format", choices=("table", "json", "csv"), default="table")
     sub.add_parser("presets", help="list the built-in networks")
     sub.add_parser("methods", help="list the mapping methods")
+    from .chip_cli import add_commands as add_chip_commands  # here: chip_cli imports this module
+
+    add_chip_commands(sub)
     return p
 
 
@@ -377,6 +380,10 @@ def main(argv=None) -> int:
             for name, desc in DESCRIPTIONS.items():
                 print(f"{name:<10} {desc}")
             return 0
+        if args.command in ("chip", "chip-sweep"):
+            from .chip_cli import run as run_chip
+
+            return run_chip(args)
         if args.command == "sweep":
             net = _resolve(args)
             base = net.array or ArraySpec()
