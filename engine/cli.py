@@ -25,6 +25,7 @@ from .compress.views import COMPRESSION_FIELDS, compression_fields
 from .methods import DEFAULT_METHODS, DESCRIPTIONS, METHODS, parse_methods
 from .plan import Plan
 from .simulate import verify
+from .trace_cli import add_parser as add_trace_parser, run as run_trace
 
 
 class _Parser(argparse.ArgumentParser):
@@ -78,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="sizes: '64..4096' (13 square sizes, steps x1.5 and x2), '128x256..1024x2048', "
                          "or a list '128,256x512,512' (default %(default)s)")
     sw.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    add_trace_parser(sub)
     sub.add_parser("presets", help="list the built-in networks")
     sub.add_parser("methods", help="list the mapping methods")
     from .chip_cli import add_commands as add_chip_commands  # here: chip_cli imports this module
@@ -391,6 +393,8 @@ def main(argv=None) -> int:
             result = sweep(SweepRequest(tuple(net.layers), arrays, tuple(parse_methods(args.methods))))
             print(sweep_output(result, args.format, net.name))
             return 0
+        if args.command == "trace":
+            return run_trace(args)
         net, array, methods = _load(args)
         if args.command == "map":
             energy = EnergyModel(args.e_adc, args.e_dac, args.e_mac)
