@@ -66,21 +66,30 @@ def _next_step(s: int, r: int, t: int):
     return c - -(-s // r2), (r2 - r) * t, r2
 
 
+MAX_LEFTOVER_STEPS = 1 << 16  # stage 2's steps: bounds its time on budgets of billions of arrays
+
+
 def spend_leftover(tiles: np.ndarray, steps: np.ndarray, replicas: np.ndarray, left: int) -> np.ndarray:
-    """Stage 2 (module docstring): steps saving the most cycles per array, while one fits."""
+    """Stage 2 (module docstring): steps saving the most cycles per array, while one fits, at
+    most MAX_LEFTOVER_STEPS of them (a network needs far fewer unless the arrays left run to
+    the hundreds of thousands; past that the rest stays empty)."""
     reps = [int(r) for r in replicas]
     ts, ss = [int(t) for t in tiles], [int(s) for s in steps]
+    if sum((s - r) * t for s, r, t in zip(ss, reps, ts)) <= left:  # every step fits: all to one cycle
+        return np.array(ss, dtype=np.int64)
     heap = []
     for i, (s, r, t) in enumerate(zip(ss, reps, ts)):
         nxt = _next_step(s, r, t)
         if nxt is not None and nxt[1] <= left:
             heapq.heappush(heap, (-Fraction(nxt[0], nxt[1]), i, nxt[1], nxt[2]))
-    while heap:
+    taken = 0
+    while heap and taken < MAX_LEFTOVER_STEPS:
         _, i, cost, r2 = heapq.heappop(heap)
         if cost > left:  # the arrays left only shrink: it will never fit
             continue
         left -= cost
         reps[i] = r2
+        taken += 1
         nxt = _next_step(ss[i], r2, ts[i])
         if nxt is not None and nxt[1] <= left:
             heapq.heappush(heap, (-Fraction(nxt[0], nxt[1]), i, nxt[1], nxt[2]))
@@ -138,7 +147,7 @@ class ChipReport:
         """Arrays holding a tile (when it does not fit: the most that one round programs)."""
         if not self.fits:
             return self._rounds[1]
-        return int((self.replicas * self.needs.tiles).sum())
+        return int((self.replicas * self.needs.tiles).sum())  # <= arrays: exact in int64
 
     @property
     def tiles_used(self) -> int:
@@ -165,7 +174,7 @@ class ChipReport:
 
     @cached_property
     def latency_cycles(self) -> int:
-        return int(self.cycles.sum())
+        return sum(self.cycles.tolist())  # Python integers: a long list of huge layers may pass int64
 
     @cached_property
     def interval_cycles(self) -> int:

@@ -26,6 +26,7 @@ from .methods import METHODS, parse_methods
 
 COMMANDS = ("chip", "chip-sweep")
 _MAX_BUDGETS = 1000  # budgets per array size and method in one sweep
+_LISTED_LOSSES = 5  # ADC warnings a table lists one by one before it sums them up
 
 
 def _chip_args(p: argparse.ArgumentParser, budget: bool = True) -> None:
@@ -125,7 +126,15 @@ def chip_table(d: dict, net_name: str) -> str:
              f"marked *); {d['images_per_s']:,.1f} images/s",
              f"energy {d['chip_energy_pj'] / 1e6:,.3f} uJ per image on the chip "
              f"(proxy with whole activations: {d['energy_pj'] / 1e6:,.3f} uJ)"]
-    lines += [f"warning: {w}" for w in d["warnings"]]
+    lost = [L for L in d["layers"] if L["precision_loss"]]
+    if len(lost) > _LISTED_LOSSES:  # the ADC bits column marks them all; JSON and CSV list them
+        worst = max(lost, key=lambda L: L["adc_bits_needed"])
+        lines += [f"warning: {w}" for w in d["warnings"][:len(d["warnings"]) - len(lost)]]
+        lines.append(f"warning: {len(lost)} layers lose precision on the {chip['adc_bits']}-bit ADC (marked "
+                     f"'loss' above); the most bits a lossless read needs: {worst['adc_bits_needed']} "
+                     f"(layer '{worst['name']}')")
+    else:
+        lines += [f"warning: {w}" for w in d["warnings"]]
     return "\n".join(lines)
 
 

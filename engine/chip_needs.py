@@ -58,7 +58,7 @@ class LayerNeeds:
 
     @property
     def arrays_needed(self) -> int:
-        return int(self.tiles.sum())
+        return sum(self.tiles.tolist())  # Python integers: 100,000 huge layers may pass int64
 
 
 def layer_needs(plans, method: str | None = None) -> LayerNeeds:
