@@ -104,20 +104,31 @@ def choose_replicas(tiles: np.ndarray, steps: np.ndarray, arrays: int) -> np.nda
     return spend_leftover(tiles, steps, replicas, left)
 
 
+def pack_rounds(tiles: np.ndarray, arrays: int) -> list[list[tuple[int, int, int]]]:
+    """The rounds of the not-fit schedule (module docstring), each a list of (layer, first
+    tile, tiles) programmed together: whole layers packed in order, a layer larger than the
+    chip split into rounds of its own."""
+    rounds: list[list[tuple[int, int, int]]] = []
+    cur, fill = [], 0
+    for i, t in enumerate(tiles.tolist()):
+        if t > arrays or fill + t > arrays:
+            if cur:
+                rounds.append(cur)
+            cur, fill = [], 0
+        if t > arrays:
+            rounds += [[(i, k, min(arrays, t - k))] for k in range(0, t, arrays)]
+            continue
+        cur.append((i, 0, t))
+        fill += t
+    if cur:
+        rounds.append(cur)
+    return rounds
+
+
 def rounds_needed(tiles: np.ndarray, arrays: int) -> tuple[int, int]:
-    """(rounds, most arrays one round uses) of the not-fit schedule (module docstring):
-    whole layers packed in order."""
-    rounds, fill, peak = 0, 0, 0
-    for t in tiles.tolist():
-        if t > arrays:  # a layer larger than the chip: rounds of its own, all arrays busy
-            rounds += (fill > 0) + ceil_div(t, arrays)
-            fill, peak = 0, arrays
-        elif fill + t > arrays:
-            rounds, fill = rounds + 1, t
-        else:
-            fill += t
-        peak = max(peak, fill)
-    return rounds + (fill > 0), peak
+    """(rounds, most arrays one round uses) of the not-fit schedule."""
+    rounds = pack_rounds(tiles, arrays)
+    return len(rounds), max(sum(n for _, _, n in r) for r in rounds)
 
 
 @dataclass(frozen=True, eq=False)

@@ -246,3 +246,43 @@ def test_chip_energy_scales_by_input_slices_and_keeps_the_proxy():
     assert same == before
     assert chip_conversions_total([p, p], ChipSpec()) == c.__class__(16 * before.adc, 16 * before.dac,
                                                                      16 * before.macs)
+
+
+# --- the floorplan ----------------------------------------------------------------------------
+
+def test_floorplan_fills_arrays_in_layer_replica_tile_order():
+    from engine.chip_floorplan import floorplan
+
+    r = allocate(needs([2, 1, 3], [2, 3, 1]), ChipSpec(arrays=14, arrays_per_tile=4))  # all to one cycle
+    assert r.replicas.tolist() == [2, 3, 1] and r.arrays_used == 10
+    f = floorplan(r)
+    assert f.layer.tolist() == [0, 0, 0, 0, 1, 1, 1, 2, 2, 2, -1, -1, -1, -1]
+    assert f.replica.tolist() == [0, 0, 1, 1, 0, 1, 2, 0, 0, 0, -1, -1, -1, -1]
+    assert f.tile.tolist() == [0, 1, 0, 1, 0, 0, 0, 0, 1, 2, -1, -1, -1, -1]
+    assert f.chip_tile.tolist() == [0] * 4 + [1] * 4 + [2] * 4 + [3] * 2
+
+
+def test_floorplan_of_each_round_when_it_does_not_fit():
+    from engine.chip_floorplan import floorplan
+
+    r = allocate(needs([2, 13, 1], [10, 7, 4]), ChipSpec(arrays=5))
+    got = [(floorplan(r, k).layer.tolist(), floorplan(r, k).tile.tolist()) for k in range(r.rounds)]
+    assert got == [([0, 0, -1, -1, -1], [0, 1, -1, -1, -1]), ([1] * 5, [0, 1, 2, 3, 4]), ([1] * 5, [5, 6, 7, 8, 9]),
+                   ([1, 1, 1, -1, -1], [10, 11, 12, -1, -1]), ([2, -1, -1, -1, -1], [0, -1, -1, -1, -1])]
+    with pytest.raises(XbarError, match="round 5: the schedule has rounds 0 to 4"):
+        floorplan(r, 5)
+
+
+def test_tile_position_walks_groups_regions_and_tiles():
+    from engine.chip_floorplan import TilePosition, tile_position
+
+    x = map_layer(ConvLayer("c", 224, 224, 3, 64, 3, 3), A512, "xbar-opt")  # two regions, 1 tile each
+    assert [tile_position(x, k) for k in range(2)] == [TilePosition(0, 0, 0, 0), TilePosition(0, 1, 0, 0)]
+    im = map_layer(ConvLayer("i", 14, 14, 100, 300, 3, 3, groups=2), ArraySpec(128, 128), "im2col")
+    assert (im.ar, im.ac) == (4, 2)  # per group: 450 rows, 150 columns
+    pos = [tile_position(im, k) for k in range(16)]
+    assert pos[0] == TilePosition(0, 0, 0, 0) and pos[3] == TilePosition(0, 0, 3, 0)
+    assert pos[4] == TilePosition(0, 0, 0, 1) and pos[8] == TilePosition(1, 0, 0, 0)
+    assert len(set(pos)) == 16 == plan_tiles(im)
+    with pytest.raises(XbarError, match="tile 16: layer 'i' has tiles 0 to 15"):
+        tile_position(im, 16)
