@@ -21,6 +21,7 @@ weights, as `verify` draws them).
 """
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -32,7 +33,7 @@ from .plan import Plan
 from .schedule import ColTargets, Cycle, RowSources, Schedule
 from .simulate import _check_shapes, check_weights, expected_output, random_operands
 from .trace_accumulate import ChannelTable, channel_table, extended_ifm
-from .trace_tiles import TileMatrix, build_tile
+from .trace_tiles import TileMatrix, build_tile, slices_of
 
 
 @dataclass(frozen=True)
@@ -99,26 +100,38 @@ class CycleValues:
         return self.cols.oc >= 0
 
 
+_LOCK = threading.Lock()  # guards the caches' bookkeeping: a worker may prefetch while the GUI reads
+
+
 def _cached(cache: OrderedDict, key, keep: int, make):
-    """cache[key], made on a miss; the least recently used entries beyond `keep` are dropped."""
-    value = cache.get(key)
-    if value is None:
-        value = cache[key] = make()
+    """cache[key], made on a miss (outside the lock: a slow build blocks no reader); the least
+    recently used entries beyond `keep` are dropped."""
+    with _LOCK:
+        value = cache.get(key)
+        if value is not None:
+            cache.move_to_end(key)
+            return value
+    value = make()
+    with _LOCK:
+        cache[key] = value
         while len(cache) > keep:
             cache.popitem(last=False)
-    else:
-        cache.move_to_end(key)
     return value
+
+
+TILE_BUDGET = 256 << 20  # bytes of tile matrices a trace keeps (at least two tiles)
 
 
 class Trace:
     """Random access to the values of the cycles of `plan` on integer operands x and w.
 
-    Keeps the tile matrices of the last `keep_tiles` tiles (64 MB each at 4096 x 4096) and
-    the accumulator tables of the last `keep_channels` output channels."""
+    Keeps the tile matrices of the last `keep_tiles` tiles (default: as many as fit in
+    TILE_BUDGET, at least 2; a 4096 x 4096 tile is 64 MB) and the accumulator tables of the
+    last `keep_channels` output channels. Building a tile's matrix is the one cost a cycle
+    may pay (on a tile change); `prefetch` pays it ahead, from a worker thread if wanted."""
 
     def __init__(self, plan: Plan, x: np.ndarray, w: np.ndarray, extra: np.ndarray | None = None,
-                 order: str = "weight", keep_tiles: int = 2, keep_channels: int = 8):
+                 order: str = "weight", keep_tiles: int | None = None, keep_channels: int = 8):
         x, w = np.asarray(x), np.asarray(w)
         _check_shapes(plan.layer, x, w)
         check_weights(w, plan.array)
@@ -131,8 +144,11 @@ class Trace:
         self.schedule = Schedule(plan, order)
         self.total = self.schedule.total
         self._x_max = int(np.abs(x).max(initial=0))
+        self._sliced = slices_of(w, extra, plan.array)
         self._tiles: OrderedDict = OrderedDict()
         self._tables: OrderedDict = OrderedDict()
+        if keep_tiles is None:
+            keep_tiles = max(2, TILE_BUDGET // (4 * plan.array.rows * plan.array.cols))
         self._keep_tiles, self._keep_channels = keep_tiles, keep_channels
         shift = 1 << (np.arange(plan.array.cells_per_weight, dtype=np.int64) * plan.array.cell_bits)
         self._shift = shift
@@ -149,7 +165,12 @@ class Trace:
         """The matrix loaded in cycle `cyc` (cached: a tile's cycles share it)."""
         part = self.plan.parts[cyc.region]
         return _cached(self._tiles, self._key(cyc), self._keep_tiles,
-                       lambda: build_tile(part, cyc.a, cyc.b, cyc.group, self.w, self.extra, self._x_max))
+                       lambda: build_tile(part, cyc.a, cyc.b, cyc.group, self._sliced, self._x_max))
+
+    def prefetch(self, t: int) -> None:
+        """Build (and keep) the tile matrix cycle t needs, e.g. the next tile change's
+        (`schedule.next_tile_change`) while the current tile plays."""
+        self.tile(self.schedule.cycle(t))
 
     def cycle(self, t: int) -> CycleValues:
         s = self.schedule

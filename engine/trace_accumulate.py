@@ -18,7 +18,8 @@ import numpy as np
 from .layout import col_vectors, row_vectors
 from .plan import Plan
 from .schedule import Schedule
-from .simulate import _CHUNK, _Tile, exact_matmul
+from .simulate import _CHUNK, _Tile
+from .trace_tiles import exact_product
 
 
 def extended_ifm(plan: Plan, x: np.ndarray) -> np.ndarray:
@@ -56,6 +57,10 @@ def channel_table(plan: Plan, schedule: Schedule, xp: np.ndarray, w: np.ndarray,
     cycle = np.full((plan.ar, hh, ww), schedule.total, dtype=np.int64)
     value = np.zeros((plan.ar, hh, ww), dtype=np.int64)
     pys, pxs = np.divmod(np.arange(plan.n_pw), plan.n_pw_w)
+    sc, sy, sx = xp.strides  # positions[c, y, x, py, px] = xp[c, py*nh*sh + y, px*nw*sw + x]
+    positions = np.lib.stride_tricks.as_strided(
+        xp, (L.in_c, plan.pix_h, plan.pix_w, plan.n_pw_h, plan.n_pw_w),
+        (sc, sy, sx, sy * plan.nh * L.stride_h, sx * plan.nw * L.stride_w), writeable=False)
     for b in range(plan.ac):
         cv = col_vectors(plan, b)
         lead = cv.copy[: arr.logical_cols * cpw: cpw]
@@ -71,11 +76,17 @@ def channel_table(plan: Plan, schedule: Schedule, xp: np.ndarray, w: np.ndarray,
             if r.size == 0:
                 continue
             gm = t.matrices(w, np.array([g]), plan.group.out_c, arr, extra)[0]
+            # Each row's inputs at every PW position are one strided plane of the IFM: index the
+            # (channel, PW pixel) of the rows only, not every (position, row) pair.
             rc = g * plan.group.in_c + t.row_c
-            step = max(1, _CHUNK // max(r.size, t.phys.size))  # PW positions per product: bounded memory
-            for s in range(0, plan.n_pw, step):
-                py, px = pys[s:s + step, None], pxs[s:s + step, None]
-                xin = xp[rc, py * plan.nh * L.stride_h + t.row_y, px * plan.nw * L.stride_w + t.row_x]
-                y = exact_matmul(xin, gm).reshape(-1, v.size, cpw)
-                value[a, oy[s:s + step], ox[s:s + step]] = (y * shift).sum(axis=2)  # shift-and-add
+            oy, ox = oy.reshape(plan.n_pw_h, plan.n_pw_w, -1), ox.reshape(plan.n_pw_h, plan.n_pw_w, -1)
+            bw = min(plan.n_pw_w, max(1, _CHUNK // r.size))  # blocks of PW positions: bounded memory
+            bh = max(1, _CHUNK // (r.size * bw))
+            for y0 in range(0, plan.n_pw_h, bh):
+                for x0 in range(0, plan.n_pw_w, bw):
+                    xin = positions[rc, t.row_y, t.row_x, y0:y0 + bh, x0:x0 + bw]  # (rows, bh, bw)
+                    y = exact_product(gm.T, xin.reshape(r.size, -1)).reshape(v.size, cpw, -1)
+                    part = (y * shift[None, :, None]).sum(axis=1).T  # shift-and-add: (positions, nv)
+                    value[a, oy[y0:y0 + bh, x0:x0 + bw].reshape(-1, v.size),
+                          ox[y0:y0 + bh, x0:x0 + bw].reshape(-1, v.size)] = part
     return ChannelTable(cycle[:, :L.out_h, :L.out_w], value[:, :L.out_h, :L.out_w])

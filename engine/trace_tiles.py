@@ -16,7 +16,7 @@ import numpy as np
 from .errors import XbarError
 from .layout import col_vectors, row_vectors
 from .plan import Plan
-from .simulate import _CHUNK, _Tile
+from .simulate import _CHUNK, _Tile, bit_slices
 
 # Cells of one tile matrix the trace may hold (float32: 256 MB); larger arrays are refused.
 MAX_TRACE_CELLS = 1 << 26
@@ -30,6 +30,16 @@ def exact_dtype(bound: int):
     if bound < 2 ** 53:
         return np.float64
     return np.int64
+
+
+def exact_product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Integer matrix product a (m, k) @ b (k, n), exact, int64. Like simulate.exact_matmul,
+    but by einsum on one thread: BLAS spread over threads waits milliseconds for them on a
+    busy machine (a trace's products are small and asked for between frames)."""
+    bound = int(np.abs(a).max(initial=0)) * int(np.abs(b).max(initial=0)) * a.shape[-1]
+    dt = exact_dtype(bound)
+    y = np.einsum("ij,jk->ik", a.astype(dt), b.astype(dt))
+    return np.rint(y).astype(np.int64) if dt is not np.int64 else y
 
 
 @dataclass(frozen=True)
@@ -51,7 +61,10 @@ class TileMatrix:
     def partial(self, x_rows: np.ndarray) -> np.ndarray:
         """(C,) int64 partial sums of every physical column for the array's input vector."""
         out = np.zeros(self.col_pos.size, dtype=np.int64)
-        y = x_rows[self.rows].astype(self.g.dtype) @ self.g
+        # einsum, not BLAS: a matrix-vector product split over BLAS threads waits milliseconds for
+        # them on a busy machine (8 ms at 1024 x 1024 where one thread takes 0.15 ms); any order of
+        # the sums is exact below the dtype's bound (exact_dtype)
+        y = np.einsum("i,ij->j", x_rows[self.rows].astype(self.g.dtype), self.g)
         out[self.cols] = np.rint(y) if self.g.dtype.kind == "f" else y
         return out
 
@@ -70,8 +83,30 @@ def check_trace_array(array) -> None:
                         f"{MAX_TRACE_CELLS:,} per tile matrix")
 
 
-def build_tile(plan: Plan, a: int, b: int, group: int, w: np.ndarray, extra, x_max: int) -> TileMatrix:
-    """The matrix of tile (a, b) of `group` for inputs of magnitude at most `x_max`."""
+def slices_of(w: np.ndarray, extra, array) -> tuple[np.ndarray, np.ndarray | None]:
+    """Bit slices of the weights (cpw, *w.shape) and of the compensatory weights, in the
+    smallest integer type: slicing once per trace, not per tile cell, makes a 4096 x 4096
+    tile's matrix several times cheaper to build."""
+    dtype = np.int32 if array.cell_bits < 31 else np.int64
+    return (bit_slices(w, array).astype(dtype),
+            None if extra is None else bit_slices(extra, array).astype(dtype))
+
+
+def _block(t: _Tile, oc0: int, sliced) -> np.ndarray:
+    """The cells of tile block `t` (simulate's geometry: which weight, which slice, pruned and
+    compensatory cells) read from the pre-sliced weights; as `_Tile.matrices` for one group."""
+    s, e = sliced
+    oc = oc0 + t.w_oc[None, :]
+    g = np.where(t.inside, s[t.w_bit[None, :], oc, t.row_c[:, None], t.w_ky, t.w_kx], 0)
+    if t.extra is not None and e is not None:
+        ev = e[t.w_bit[None, :], t.w_copy[None, :], oc, t.row_c[:, None], t.row_y[:, None], t.row_x[:, None]]
+        g = np.where(t.extra, ev, g)
+    return g
+
+
+def build_tile(plan: Plan, a: int, b: int, group: int, sliced, x_max: int) -> TileMatrix:
+    """The matrix of tile (a, b) of `group` for inputs of magnitude at most `x_max`;
+    `sliced` the weights' `slices_of`."""
     arr = plan.array
     check_trace_array(arr)
     cpw, cb = arr.cells_per_weight, arr.cell_bits
@@ -87,8 +122,7 @@ def build_tile(plan: Plan, a: int, b: int, group: int, w: np.ndarray, extra, x_m
         step = max(1, _CHUNK // (rows.size * cpw))  # logical columns per block: bounded temporaries
         for v0 in range(0, v_all.size, step):
             t = _Tile(plan, rv, cv, rows, v_all[v0:v0 + step])
-            g[:, v0 * cpw:v0 * cpw + t.phys.size] = t.matrices(w, np.array([group]), plan.group.out_c,
-                                                                arr, extra)[0]
+            g[:, v0 * cpw:v0 * cpw + t.phys.size] = _block(t, group * plan.group.out_c, sliced)
     gc, go = group * plan.group.in_c, group * plan.group.out_c
     return TileMatrix(rows, cols, row_pos, col_pos, g, cv.copy, cv.bit,
                       np.unique(rv.c[rv.used]) + gc, np.unique(cv.oc[cv.used]) + go)

@@ -199,3 +199,22 @@ def test_bad_requests_are_refused():
         trace.accumulator(0, layer.out_c)
     with pytest.raises(ValueError, match="weight shape"):
         Trace(plan, ops.x, ops.w[:, :1])
+
+
+def test_small_blocks_give_the_same_values(monkeypatch):
+    """Tile matrices and accumulator tables are built in blocks bounded by _CHUNK: any block
+    size gives the same numbers."""
+    import engine.trace_accumulate as acc
+    import engine.trace_tiles as tiles
+
+    layer, array = CASES[3], ARRAYS[2]
+    plan = map_layer(layer, array, "vw-sdk")
+    ops = trace_operands(layer, array, plan, seed=6)
+    big = Trace.of(plan, ops)
+    want = [big.cycle(t) for t in (0, big.total // 2, big.total - 1)]
+    tables = [big.accumulator(t, 5)[0] for t in (3, big.total - 1)]
+    monkeypatch.setattr(acc, "_CHUNK", 7)
+    monkeypatch.setattr(tiles, "_CHUNK", 5)
+    small = Trace.of(plan, ops)
+    assert all(same(small.cycle(cv.cycle.index), cv) for cv in want)
+    assert all(np.array_equal(small.accumulator(t, 5)[0], v) for t, v in zip((3, big.total - 1), tables))
