@@ -257,7 +257,9 @@ class ChipReport:
                       self.replicas.tolist(), self.cycles.tolist(), need, self.needs.tile_rows.tolist(), loss)]
         return {"chip": self.spec.to_dict(), "array": self.needs.array.to_dict(), "method": self.needs.method,
                 "arrays_needed": self.arrays_needed, "fits": self.fits, "shortfall": self.shortfall,
-                "arrays_used": self.arrays_used, "tiles_used": self.tiles_used, "layers": layers,
+                "arrays_used": self.arrays_used, "tiles_used": self.tiles_used,
+                "adc_bits_full_array": adc_bits_lossless(self.needs.array.rows, self.needs.array.cell_bits,
+                                                         self.spec.dac_bits), "layers": layers,
                 "latency_cycles": self.latency_cycles, "interval_cycles": self.interval_cycles,
                 "bottleneck": self.needs.names[self.bottleneck], "cycle_ns": self.cycle_ns,
                 "latency_ns": self.latency_ns, "interval_ns": self.interval_ns, "images_per_s": self.images_per_s,

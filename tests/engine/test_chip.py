@@ -206,6 +206,7 @@ def test_adc_warning_per_layer():
     assert w.startswith("layer 'l1': a column adds up to 512 products and needs a 10-bit ADC")
     d = r.to_dict()
     assert d["layers"][1]["adc_bits_needed"] == 10 and d["layers"][1]["precision_loss"] is True
+    assert d["adc_bits_full_array"] == 10  # R = the array's 512 rows
 
 
 def test_columns_per_adc_beyond_the_array_is_refused():
@@ -286,3 +287,17 @@ def test_tile_position_walks_groups_regions_and_tiles():
     assert len(set(pos)) == 16 == plan_tiles(im)
     with pytest.raises(XbarError, match="tile 16: layer 'i' has tiles 0 to 15"):
         tile_position(im, 16)
+
+
+def test_stage_two_cap_keeps_a_valid_allocation(monkeypatch):
+    import engine.chip_alloc as ca
+
+    tiles, steps = [50, 1, 1], [10, 40, 30]  # bottleneck 5 (114 arrays); 36 left for many small steps
+    full = ca.choose_replicas(np.array(tiles), np.array(steps), 150)
+    monkeypatch.setattr(ca, "MAX_LEFTOVER_STEPS", 3)
+    capped = ca.choose_replicas(np.array(tiles), np.array(steps), 150)
+    t = min_bottleneck(np.array(tiles), np.array(steps), 150)
+    for reps in (full, capped):
+        assert sum(r * x for r, x in zip(reps.tolist(), tiles)) <= 150
+        assert max(ceil(s / r) for s, r in zip(steps, reps.tolist())) == t
+    assert full.tolist() == scalar_allocate(tiles, steps, 150) and (capped <= full).all() and (capped != full).any()
