@@ -40,17 +40,13 @@ from .chip_needs import LayerNeeds
 from .layers import ceil_div
 
 
-def _ceil(a, b):
-    return -(-a // b)
-
-
 def min_bottleneck(tiles: np.ndarray, steps: np.ndarray, arrays: int) -> int:
     """The least T for which `sum(ceil(steps/T) * tiles) <= arrays` (needs sum(tiles) <= arrays)."""
     cap = arrays // tiles + 1  # replicas past this alone overflow the budget: exact in int64
     lo, hi = 1, int(steps.max())
     while lo < hi:
         mid = (lo + hi) // 2
-        if int((np.minimum(_ceil(steps, mid), cap) * tiles).sum()) <= arrays:
+        if int((np.minimum(ceil_div(steps, mid), cap) * tiles).sum()) <= arrays:
             hi = mid
         else:
             lo = mid + 1
@@ -59,11 +55,11 @@ def min_bottleneck(tiles: np.ndarray, steps: np.ndarray, arrays: int) -> int:
 
 def _next_step(s: int, r: int, t: int):
     """(gain, cost, new replicas) of the fewest extra replicas that lower ceil(s/r), or None."""
-    c = -(-s // r)
+    c = ceil_div(s, r)
     if c == 1:
         return None
-    r2 = -(-s // (c - 1))
-    return c - -(-s // r2), (r2 - r) * t, r2
+    r2 = ceil_div(s, c - 1)
+    return c - ceil_div(s, r2), (r2 - r) * t, r2
 
 
 MAX_LEFTOVER_STEPS = 1 << 16  # stage 2's steps: bounds its time on budgets of billions of arrays
@@ -99,7 +95,7 @@ def spend_leftover(tiles: np.ndarray, steps: np.ndarray, replicas: np.ndarray, l
 def choose_replicas(tiles: np.ndarray, steps: np.ndarray, arrays: int) -> np.ndarray:
     """Replicas per layer on `arrays` arrays (stages 1 and 2 of the module docstring)."""
     t = min_bottleneck(tiles, steps, arrays)
-    replicas = _ceil(steps, t)
+    replicas = ceil_div(steps, t)
     left = arrays - int((replicas * tiles).sum())
     return spend_leftover(tiles, steps, replicas, left)
 
@@ -278,10 +274,10 @@ def allocate(needs: LayerNeeds, spec: ChipSpec) -> ChipReport:
     tiles, steps = needs.tiles, needs.steps
     if needs.arrays_needed <= spec.arrays:
         replicas = choose_replicas(tiles, steps, spec.arrays)
-        cycles = _ceil(steps, replicas)
+        cycles = ceil_div(steps, replicas)
     else:
         replicas = np.ones_like(tiles)
-        cycles = steps * _ceil(tiles, spec.arrays)  # a layer larger than the chip runs once per round
+        cycles = steps * ceil_div(tiles, spec.arrays)  # a layer larger than the chip runs once per round
     for a in (replicas, cycles):
         a.flags.writeable = False
     return ChipReport(spec, needs, replicas, cycles)

@@ -5,8 +5,9 @@ configurations (engine.plan: `parts` are the regions, or the plan itself). Compr
 plans count their repacked row tiles: a compression replaces the plan's `ar`
 (engine.compress.model.attach), so the same sum holds for every method. With all of a
 layer's tiles resident and run in parallel, one PW position takes one computing cycle:
-`steps` = the plan's PW positions, for a region plan those of its largest region (the
-regions and the groups run side by side).
+`steps` = the plan's PW positions; for a region plan those of its largest region, the one
+with the most PW positions (the regions and the groups run side by side, so the slowest
+region sets the layer's time).
 """
 from __future__ import annotations
 
