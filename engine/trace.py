@@ -33,7 +33,7 @@ from .plan import Plan
 from .schedule import ColTargets, Cycle, RowSources, Schedule
 from .simulate import _check_shapes, check_weights, expected_output, random_operands
 from .trace_accumulate import ChannelTable, channel_table, extended_ifm
-from .trace_tiles import TileMatrix, build_tile, slices_of
+from .trace_tiles import TileMatrix, build_tile, slices_of, tile_dtype
 
 
 @dataclass(frozen=True)
@@ -120,18 +120,20 @@ def _cached(cache: OrderedDict, key, keep: int, make):
 
 
 TILE_BUDGET = 256 << 20  # bytes of tile matrices a trace keeps (at least two tiles)
+TABLE_BUDGET = 128 << 20  # bytes of accumulator tables a trace keeps (at least one channel)
 
 
 class Trace:
     """Random access to the values of the cycles of `plan` on integer operands x and w.
 
     Keeps the tile matrices of the last `keep_tiles` tiles (default: as many as fit in
-    TILE_BUDGET, at least 2; a 4096 x 4096 tile is 64 MB) and the accumulator tables of the
-    last `keep_channels` output channels. Building a tile's matrix is the one cost a cycle
+    TILE_BUDGET, at least 2; a 4096 x 4096 tile is 64 MB in float32) and the accumulator tables of the
+    last `keep_channels` output channels (default: as many as fit in TABLE_BUDGET, at most 16;
+    a table is AR x OH x OW x 16 bytes). Building a tile's matrix is the one cost a cycle
     may pay (on a tile change); `prefetch` pays it ahead, from a worker thread if wanted."""
 
     def __init__(self, plan: Plan, x: np.ndarray, w: np.ndarray, extra: np.ndarray | None = None,
-                 order: str = "weight", keep_tiles: int | None = None, keep_channels: int = 8):
+                 order: str = "weight", keep_tiles: int | None = None, keep_channels: int | None = None):
         x, w = np.asarray(x), np.asarray(w)
         _check_shapes(plan.layer, x, w)
         check_weights(w, plan.array)
@@ -148,10 +150,14 @@ class Trace:
         self._tiles: OrderedDict = OrderedDict()
         self._tables: OrderedDict = OrderedDict()
         if keep_tiles is None:
-            keep_tiles = max(2, TILE_BUDGET // (4 * plan.array.rows * plan.array.cols))
+            a = plan.array
+            item = np.dtype(tile_dtype(a, self._x_max, a.rows)).itemsize
+            keep_tiles = max(2, TILE_BUDGET // (item * a.rows * a.cols))
+        if keep_channels is None:
+            table = 16 * max(p.ar * p.layer.out_h * p.layer.out_w for p in plan.parts)
+            keep_channels = min(16, max(1, TABLE_BUDGET // table))
         self._keep_tiles, self._keep_channels = keep_tiles, keep_channels
-        shift = 1 << (np.arange(plan.array.cells_per_weight, dtype=np.int64) * plan.array.cell_bits)
-        self._shift = shift
+        self._shift = 1 << (np.arange(plan.array.cells_per_weight, dtype=np.int64) * plan.array.cell_bits)
 
     @classmethod
     def of(cls, plan: Plan, operands: TraceOperands, order: str = "weight") -> "Trace":
@@ -239,6 +245,25 @@ class Trace:
                 local = min(t - int(start), r.plan.cycles - 1)
                 values[r.oy:r.oy + r.h, r.ox:r.ox + r.w] = self._table(i, oc).after(local)
         return values, state
+
+    def contributions(self, oc: int, y: int, x: int) -> tuple[np.ndarray, np.ndarray]:
+        """The cycles that add to output (oc, y, x), one per row tile in schedule order, and the
+        (recombined) partial sum each adds: (cycles, values), int64 (AR,). A cycle equal to the
+        schedule's total means none (an output channel a compressed plan removes). The columns
+        are those of `cycle(c)` whose target is (oc, y, x)."""
+        region = 0
+        if self.plan.regions:
+            region = next(i for i, r in enumerate(self.plan.regions)
+                          if r.oy <= y < r.oy + r.h and r.ox <= x < r.ox + r.w)
+            r = self.plan.regions[region]
+            y, x = y - r.oy, x - r.ox
+        tab = self._table(region, oc)
+        cycles = tab.cycle[:, y, x]
+        if self.plan.regions:
+            local_total = self.plan.regions[region].plan.cycles
+            start = int(self.schedule.starts[region])
+            cycles = np.where(cycles < local_total, cycles + start, self.total)
+        return cycles, tab.value[:, y, x]
 
     def expected(self) -> np.ndarray:
         """The OFM all cycles add up to (direct convolution, or a compressed plan's pruned layer)."""

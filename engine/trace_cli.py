@@ -8,8 +8,6 @@ is inclusive, `N` one cycle; the end is clipped to the layer's last cycle.
 """
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 
 from .errors import XbarError
@@ -85,7 +83,7 @@ def run(args, out=None) -> int:
     from .compress.cli_options import options_from_args, plans_for
     from .methods import get
     from .trace import Trace, trace_operands
-    from .trace_format import operand_values, size_problem, trace_json, write_trace_csv
+    from .trace_format import operand_values, size_problem, write_trace_csv, write_trace_json
     from .trace_tiles import check_trace_array
 
     out = out or sys.stdout
@@ -112,8 +110,7 @@ def run(args, out=None) -> int:
 
         head = {"network": net.name, "layer_index": i, "layer": layer_fields(layer), "method": args.method,
                 "array": array.to_dict(), "plan": plan.to_dict()}
-        json.dump(trace_json(trace, ops, first, last, head), out, separators=(",", ":"))
-        out.write("\n")
+        write_trace_json(out, trace, ops, first, last, head)
     return 0
 
 

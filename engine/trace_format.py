@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import numpy as np
 
@@ -99,8 +100,8 @@ def _compression(trace: Trace) -> dict | None:
     return d
 
 
-def trace_json(trace: Trace, ops: TraceOperands, first: int, last: int, head: dict) -> dict:
-    """The JSON object of cycles first..last; `head` (network, layer, method, array, ...) leads."""
+def _once(trace: Trace, ops: TraceOperands, first: int, last: int, head: dict) -> dict:
+    """The fields a trace holds once: `head` (network, layer, method, array, ...) first."""
     d = dict(head)
     d.update({"order": trace.schedule.order, "cycles_total": trace.total, "first_cycle": first, "last_cycle": last,
               "seed": ops.seed, "weights": ops.weights, "weight_scale": ops.scale,
@@ -113,8 +114,24 @@ def trace_json(trace: Trace, ops: TraceOperands, first: int, last: int, head: di
         d["compression"] = comp
         if trace.extra is not None:
             d["extra"] = trace.extra.tolist()
+    return d
+
+
+def trace_json(trace: Trace, ops: TraceOperands, first: int, last: int, head: dict) -> dict:
+    """The JSON object of cycles first..last (`write_trace_json` writes it without holding it)."""
+    d = _once(trace, ops, first, last, head)
     d["trace"] = [cycle_dict(trace.cycle(t)) for t in range(first, last + 1)]
     return d
+
+
+def write_trace_json(out, trace: Trace, ops: TraceOperands, first: int, last: int, head: dict) -> None:
+    """`trace_json` as compact JSON on the text stream `out`, one cycle at a time: a trace of
+    millions of entries never sits in memory as Python lists."""
+    once = json.dumps(_once(trace, ops, first, last, head), separators=(",", ":"))
+    out.write(once[:-1] + ',"trace":[')
+    for t in range(first, last + 1):
+        out.write(("," if t > first else "") + json.dumps(cycle_dict(trace.cycle(t)), separators=(",", ":")))
+    out.write("]}\n")
 
 
 def _blank(**kv) -> list:

@@ -76,6 +76,13 @@ def _positions(used: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return idx, pos
 
 
+def tile_dtype(array, x_max: int, rows: int):
+    """The dtype of a tile matrix of `rows` used rows for inputs of magnitude at most `x_max`:
+    a bit slice is below 2**cell_bits in magnitude (a single-cell weight: 2**(weight_bits-1))."""
+    slice_max = 1 << array.cell_bits if array.cells_per_weight > 1 else 1 << (array.weight_bits - 1)
+    return exact_dtype(max(1, x_max) * slice_max * max(1, rows))
+
+
 def check_trace_array(array) -> None:
     """Raise XbarError when one tile matrix of `array` is too large for a trace to hold."""
     if array.rows * array.cols > MAX_TRACE_CELLS:
@@ -116,8 +123,7 @@ def build_tile(plan: Plan, a: int, b: int, group: int, sliced, x_max: int) -> Ti
     cols = (v_all[:, None] * cpw + np.arange(cpw)[None, :]).ravel()
     col_pos = np.full(arr.cols, -1, dtype=np.int64)
     col_pos[cols] = np.arange(cols.size)
-    slice_max = 1 << cb if cpw > 1 else 1 << (arr.weight_bits - 1)
-    g = np.zeros((rows.size, cols.size), dtype=exact_dtype(max(1, x_max) * slice_max * max(1, rows.size)))
+    g = np.zeros((rows.size, cols.size), dtype=tile_dtype(arr, x_max, rows.size))
     if rows.size:
         step = max(1, _CHUNK // (rows.size * cpw))  # logical columns per block: bounded temporaries
         for v0 in range(0, v_all.size, step):

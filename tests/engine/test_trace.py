@@ -107,7 +107,8 @@ def test_random_access_equals_sequential_walk(method, order):
 
 
 @pytest.mark.parametrize("method,order", [("vw-sdk", "weight"), ("im2col", "weight"), ("xbar-opt", "weight"),
-                                          ("vwc-sdk", "input"), ("kerntrol", "weight"), ("sdk", "input")])
+                                          ("xbar-opt", "input"), ("vwc-sdk", "input"), ("kerntrol", "weight"),
+                                          ("sdk", "input")])
 def test_accumulator_is_the_sum_of_the_cycles_so_far(method, order):
     layer, array = CASES[3], ARRAYS[1]
     if method == "xbar-opt":
@@ -218,3 +219,20 @@ def test_small_blocks_give_the_same_values(monkeypatch):
     small = Trace.of(plan, ops)
     assert all(same(small.cycle(cv.cycle.index), cv) for cv in want)
     assert all(np.array_equal(small.accumulator(t, 5)[0], v) for t, v in zip((3, big.total - 1), tables))
+
+
+@pytest.mark.parametrize("method", ["vw-sdk", "xbar-opt", "sdk"])
+def test_contributions_of_an_output_are_its_cycles(method):
+    layer, array = CASES[2], ARRAYS[1]
+    plan = plan_of(layer, array, method)
+    ops = trace_operands(layer, array, plan, seed=8)
+    trace = Trace.of(plan, ops)
+    want = trace.expected()
+    for oc, y, x in ((0, 0, 0), (7, 3, 5), (11, layer.out_h - 1, layer.out_w - 1)):
+        cycles, values = trace.contributions(oc, y, x)
+        assert cycles.size == plan.parts[0].ar or plan.regions
+        assert values.sum() == want[oc, y, x]
+        for c, v in zip(cycles, values):
+            cv = trace.cycle(int(c))
+            hit = (cv.cols.oc == oc) & (cv.cols.oy == y) & (cv.cols.ox == x)
+            assert hit.any() and (cv.partial[hit] << (cv.col_bit[hit] * array.cell_bits)).sum() == v

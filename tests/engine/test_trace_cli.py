@@ -119,3 +119,20 @@ def test_entry_budget_caps_the_cycles_of_a_wide_array(capsys, net):
     code, _, err = run(capsys, "--network", net, "--layer", "long", "--method", "im2col", "--array", "4096x4096",
                        "--cycles", "0..99999")
     assert code == 2 and "row and column entries" in err
+
+
+def test_streamed_json_equals_the_object():
+    from engine import ArraySpec, map_layer
+    import io
+    from engine.trace import Trace, trace_operands
+    from engine.trace_format import trace_json, write_trace_json
+
+    layer, array = ConvLayer("s", 8, 8, 3, 4, 3, 3, 1, 1, 1, 1), ArraySpec(64, 48, 2, 4)
+    plan = map_layer(layer, array, "kerntrol", variant="compensatory", threshold=0.3)
+    ops = trace_operands(layer, array, plan, 2)
+    trace = Trace.of(plan, ops)
+    out = io.StringIO()
+    write_trace_json(out, trace, ops, 1, 6, {"method": "kerntrol"})
+    d = json.loads(out.getvalue())
+    assert d == json.loads(json.dumps(trace_json(trace, ops, 1, 6, {"method": "kerntrol"})))
+    assert d["compression"]["kind"] == "kerntrol" and np.array(d["extra"]).shape == ops.extra.shape
