@@ -103,3 +103,20 @@ def test_errors_name_the_field(capsys):
     assert code == 2 and "--arrays" in err
     code, _, err = run(capsys, "chip-sweep", "--network", "resnet18-paper", "--budgets", "1,x")
     assert code == 2 and "--budgets" in err
+
+
+def test_compressed_and_region_methods_take_their_tiles_from_map(capsys):
+    for method, extra in (("pairs", ["--pattern-set", "edge6"]), ("vwc-sdk", []), ("kerntrol", []),
+                          ("xbar-opt", [])):
+        _, out, _ = run(capsys, "chip", "--network", "resnet18-paper", "--arrays", "300", "--method", method,
+                        "--format", "json", *extra)
+        d = json.loads(out)
+        _, mapped, _ = run(capsys, "map", "--network", "resnet18-paper", "--methods", method, "--format", "json",
+                           *extra)
+        want = []
+        for L in json.loads(mapped)["layers"]:
+            m = L["methods"][method]
+            parts = m.get("regions") or [m]
+            want.append(L["groups"] * sum(p["ar_cycles"] * p["ac_cycles"] for p in parts))
+        assert [L["tiles"] for L in d["layers"]] == want and d["arrays_needed"] == sum(want)
+        assert d["method"] == method and sum(L["replicas"] * L["tiles"] for L in d["layers"]) <= 300
