@@ -10,7 +10,10 @@ SPECS = {
     "open": ("&Open…", QKeySequence.Open, "Open a project file (Ctrl+O)"),
     "save": ("&Save", QKeySequence.Save, "Save the project (Ctrl+S)"),
     "save_as": ("Save &As…", QKeySequence.SaveAs, "Save the project under a new name (Ctrl+Shift+S)"),
-    "import": ("&Import Layer List…", "Ctrl+I", "Import layers from JSON, CSV, NeuroSim or SCALE-Sim (Ctrl+I)"),
+    "import": ("&Import Layer List…", "Ctrl+I", "Import layers from JSON, CSV, NeuroSim, SCALE-Sim, Timeloop "
+               "YAML or an ONNX model (Ctrl+I)"),
+    "import_folder": ("Import Layer &Folder…", None, "Import a folder of numbered Timeloop/CiMLoop layer files "
+                      "(0.yaml, 1.yaml, …) as one network; a folder dropped on the window imports too"),
     "export_csv": ("&Export Results as CSV…", "Ctrl+E", "Save the results table as CSV (Ctrl+E)"),
     "export_report": ("Export &Report…", "Ctrl+Shift+E", "One self-contained HTML report: setup, totals, charts, "
                       "results and every layer's crossbar (Ctrl+Shift+E)"),

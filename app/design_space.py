@@ -171,14 +171,14 @@ class DesignSpace:
         return b if b is not None and b[2] < self.optimum.cycles else None
 
 
-def _base_figures(layer: ConvLayer, array: ArraySpec, base: str, nh, nw, rows_before) -> tuple:
+def _base_figures(layer: ConvLayer, array: ArraySpec, base: str, nh, nw, rows_before, should_stop=None) -> tuple:
     """(AR, cycles) per group of the uncompressed layout at every candidate."""
     if base == "sdk":  # flat row and column tiles
         g = layer.per_group()
         ar = -(-rows_before // array.rows)
         ac = -(-(nh * nw * g.out_c) // array.logical_cols)
         return ar, (-(-g.out_h // nh)) * (-(-g.out_w // nw)) * ar * ac
-    c = candidate_grid(layer, array, nh, nw)
+    c = candidate_grid(layer, array, nh, nw, should_stop)
     return c["ar"], c["cycles"]
 
 
@@ -196,14 +196,14 @@ def compute(request: DesignSpaceRequest, progress=None, should_stop=None) -> Des
     nh = np.arange(1, oh + 1, dtype=np.int64)[:, None]
     nw = np.arange(1, ow + 1, dtype=np.int64)[None, :]
     if not request.compressed:
-        grid = {k: np.broadcast_to(v, (oh, ow)) for k, v in candidate_grid(layer, array, nh, nw).items()}
+        grid = {k: np.broadcast_to(v, (oh, ow)) for k, v in candidate_grid(layer, array, nh, nw, should_stop).items()}
         check()
         return DesignSpace(request, grid, map_layer(layer, array, "vw-sdk"))
     options = request.option_values()
     grid = {k: np.broadcast_to(v, (oh, ow)) for k, v in
-            compressed_grid(layer, array, request.method, nh, nw, **options).items()}
+            compressed_grid(layer, array, request.method, nh, nw, should_stop, **options).items()}
     check()
-    ar0, cycles0 = _base_figures(layer, array, base_method(request), nh, nw, grid["rows_before"])
+    ar0, cycles0 = _base_figures(layer, array, base_method(request), nh, nw, grid["rows_before"], should_stop)
     grid["ar_before"] = np.broadcast_to(np.where(grid["valid"], ar0, 0), (oh, ow))
     grid["cycles_before"] = np.broadcast_to(np.where(grid["valid"], cycles0, -1), (oh, ow))
     check()

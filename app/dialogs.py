@@ -30,6 +30,18 @@ def ask_restore(parent: QWidget, path: str, when: str) -> bool:
     return box.exec() == QMessageBox.Yes
 
 
+def ask_outside_reference(parent: QWidget, project: str, target: str, why: str) -> bool:
+    """A project names its network file outside its own folder tree: open that file anyway?"""
+    box = QMessageBox(QMessageBox.Warning, "Network file outside the project's folder",
+                      f"{Path(project).name} takes its network from a file outside its folder:\n{target}",
+                      parent=parent)
+    box.setInformativeText(f"The name {why}. Open that file only if you trust the project.\n"
+                           "Open it?")
+    box.setStandardButtons(QMessageBox.Open | QMessageBox.Cancel)
+    box.setDefaultButton(QMessageBox.Cancel)
+    return box.exec() == QMessageBox.Open
+
+
 LAST_FOLDER_KEY = "dialogs/lastFolder"
 
 
@@ -57,6 +69,11 @@ def open_file(parent: QWidget, title: str, filters: list[str], folder: str = "")
     return _open_file_impl(parent, title, filters, folder)
 
 
+def open_folder(parent: QWidget, title: str) -> str:
+    """A folder the user picks ('' when cancelled), starting in the last folder used."""
+    return _open_folder_impl(parent, title)
+
+
 def save_file(parent: QWidget, title: str, filters: list[str], suggested: str = "") -> tuple[str, str]:
     """(path, chosen filter); a bare suggested name starts in the last folder used."""
     return _save_file_impl(parent, title, filters, suggested)
@@ -67,6 +84,13 @@ def _open_file_impl(parent, title, filters, folder=""):
     path, chosen = QFileDialog.getOpenFileName(parent, title, folder or last_folder(), ";;".join(filters))
     remember_folder(path)
     return path, chosen
+
+
+def _open_folder_impl(parent, title):
+    path = QFileDialog.getExistingDirectory(parent, title, last_folder())
+    if path:
+        settings.settings().setValue(LAST_FOLDER_KEY, str(Path(path).resolve()))
+    return path
 
 
 def _save_file_impl(parent, title, filters, suggested=""):

@@ -31,9 +31,9 @@ class ImportController(QObject):
         self.slot.cancelled.connect(lambda: self._end(False, "Import cancelled"))
         self.slot.progress.connect(lambda d, t, s: self.status.emit(f"Importing: {s} ({d}/{t})"))
 
-    def start(self, path: str, fmt: str | None = None, input_size=None) -> None:
+    def start(self, path: str, fmt: str | None = None, input_size=None, outside_ok: bool = False) -> None:
         self.status.emit(f"Importing {Path(path).name}…")
-        self.slot.start(ImportRequest(str(path), fmt, input_size))
+        self.slot.start(ImportRequest(str(path), fmt, input_size, outside_ok))
 
     def cancel(self) -> None:
         self.slot.cancel()
@@ -54,7 +54,7 @@ class ImportController(QObject):
                 return
             from engine.onnx import parse_input_size
             try:
-                self.start(request.path, request.fmt, parse_input_size(text))
+                self.start(request.path, request.fmt, parse_input_size(text), request.outside_ok)
                 return
             except XbarError as e:
                 message = str(e)

@@ -18,6 +18,7 @@ class ImportRequest:
     path: str
     fmt: str | None = None  # None: the engine detects it from the content
     input_size: tuple[int, int] | None = None  # ONNX models that leave their input size open
+    outside_ok: bool = False  # a project's network_file outside its folder: the user allowed it
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,8 @@ def import_network(request: ImportRequest, progress=None, should_stop=None) -> I
     if request.fmt == PROJECT:
         from engine.formats.project import load_project
 
-        project = load_project(request.path, progress, should_stop, input_size=request.input_size)
+        project = load_project(request.path, progress, should_stop, input_size=request.input_size,
+                               outside_ok=request.outside_ok)
         prepare_rows(project.network)
         return ImportResult(request, project.network, project)
     kwargs = {"input_size": request.input_size} if request.input_size else {}

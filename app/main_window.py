@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         for name in ("new", "open"):
             file_menu.addAction(a[name])
         file_menu.addMenu(self.recent_menu)
-        for name in ("save", "save_as", None, "import", "export_csv", "export_report"):
+        for name in ("save", "save_as", None, "import", "import_folder", "export_csv", "export_report"):
             file_menu.addSeparator() if name is None else file_menu.addAction(a[name])
         crossbar_menu = file_menu.addMenu("Export &Crossbar")
         for name in CROSSBAR_EXPORTS:
@@ -159,6 +159,7 @@ class MainWindow(QMainWindow):
         a["save"].triggered.connect(p.save)
         a["save_as"].triggered.connect(p.save_as)
         a["import"].triggered.connect(lambda: p.import_file())
+        a["import_folder"].triggered.connect(lambda: p.import_folder())
         a["export_csv"].triggered.connect(self.export_results)
         a["export_report"].triggered.connect(self.export_report)
         a["quit"].triggered.connect(self.close)

@@ -36,15 +36,15 @@ def job_size(layers: tuple[ConvLayer, ...], methods: tuple[str, ...]) -> int:
 
 
 def map_and_count(request: MapRequest, progress=None, should_stop=None) -> MapResult:
-    """map_network, plus every plan's conversions counted on the worker: the results table
-    and the charts read them on the GUI thread (seconds for thousands of layers otherwise)."""
+    """map_network, plus every method's figure columns (conversions, bounds, utilization)
+    made on the worker: the results table and the charts sum them on the GUI thread, which
+    takes seconds for 100,000 layers when it walks the plans there."""
     from engine.errors import check_cancel
 
     result = map_network(request, progress, should_stop)
-    for plans in result.plans:
+    for m in request.methods:
         check_cancel(should_stop)
-        for plan in plans.values():
-            plan.conversions()
+        result.figures(m)
     return result
 
 

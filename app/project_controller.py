@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from engine.errors import XbarError
 from engine.formats import FORMATS
-from engine.formats.project import Project, read_project, save_project
+from engine.formats.project import Project, Reference, read_project, save_project
 from engine.network import Network
 
 from app import dialogs, settings
@@ -156,8 +156,12 @@ class ProjectController(QObject):
         except XbarError as e:  # the open project stays as it was
             dialogs.error(self.window, "Cannot open project", str(e))
             return False
-        if isinstance(found, Path):  # its network is another file, maybe a big model: off the GUI thread
-            self.importer.start(path, PROJECT)
+        if isinstance(found, Reference):  # its network is another file, maybe a big model: off the GUI thread
+            if found.outside and not dialogs.ask_outside_reference(self.window, path, str(found.target),
+                                                                   found.outside):
+                self.status.emit(f"Not opened: {Path(path).name} names a network file outside its folder")
+                return False
+            self.importer.start(path, PROJECT, outside_ok=found.outside is not None)
             return False
         return self._opened(found, path)
 
@@ -193,6 +197,14 @@ class ProjectController(QObject):
             return False
         self.importer.start(path, fmt)
         return True
+
+    def import_folder(self, path: str | None = None) -> bool:
+        """A folder of numbered Timeloop/CiMLoop layer files, read in the worker as one network."""
+        if path is None:
+            path = dialogs.open_folder(self.window, "Import a folder of Timeloop/CiMLoop layer files")
+            if not path:
+                return False
+        return self.import_file(path)
 
     def save(self) -> bool:
         if self.path is None:
@@ -239,9 +251,9 @@ class ProjectController(QObject):
         except XbarError as e:
             self._set_aside(str(e))
             return False
-        if isinstance(found, Path):  # its network is a model file: off the GUI thread
-            self._recovering = fallback or (lambda: None)
-            self.importer.start(str(self.recovery.path), PROJECT)
+        if isinstance(found, Reference):  # its network is a model file: off the GUI thread
+            self._recovering = fallback or (lambda: None)  # our own file: its absolute reference is fine
+            self.importer.start(str(self.recovery.path), PROJECT, outside_ok=True)
             return True
         self._apply_recovered(found)
         return True

@@ -80,7 +80,7 @@ class RecoveryStore(QObject):
         return self.path.is_file()
 
     def load(self) -> Project:
-        return load_project(self.path)
+        return load_project(self.path, outside_ok=True)  # we wrote it: its model is named absolutely
 
     def set_aside(self) -> Path | None:
         """Keep a recovery file that cannot be loaded under a time-stamped name (never deleted:

@@ -31,13 +31,25 @@ class MapRequest:
 class MapResult:
     request: MapRequest
     plans: tuple[dict, ...]  # per layer: {method: Plan}
+    _figures: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def figures(self, method: str):
+        """`method`'s per-layer figures as numpy columns (engine.result_figures), made once."""
+        f = self._figures.get(method)
+        if f is None:
+            from .result_figures import method_figures
+            f = self._figures[method] = method_figures([p[method] for p in self.plans])
+        return f
 
     def totals(self) -> dict[str, int]:
-        return {m: sum(p[m].cycles for p in self.plans) for m in self.request.methods}
+        return {m: int(self._figures[m].cycles.sum()) if m in self._figures else sum(p[m].cycles for p in self.plans)
+                for m in self.request.methods}
 
     def lower_bound_total(self, method: str | None = None) -> int:
         """Sum of the layers' lower bounds: of `method`'s plans (a compressed plan's bound is
         that of the pruned layer it computes), or, without a method, of the layers as given."""
+        if method in self._figures:
+            return int(self._figures[method].lower_bound.sum())
         if method is not None:
             return sum(p[method].lower_bound for p in self.plans)
         return sum(lower_bound(layer, self.request.array) for layer in self.request.layers)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .errors import FormatError
 
@@ -77,3 +77,31 @@ def open_regular(path):
         os.close(fd)
         raise
     return os.fdopen(fd, "rb")
+
+
+def is_absolute_name(location: str) -> bool:
+    """True for '/x', 'C:x', 'C:\\x' or '\\x': a name that is not relative on some system."""
+    win = PureWindowsPath(location)
+    return PurePosixPath(location).is_absolute() or win.is_absolute() or bool(win.drive or win.root)
+
+
+def is_within(path, root) -> bool:
+    """True if `path`, links followed, lies inside the folder `root` (links followed too)."""
+    real, top = os.path.realpath(path), os.path.realpath(root)
+    return os.path.commonpath([real, top]) == top
+
+
+def outside_reason(folder, location: str) -> str | None:
+    """Why the relative name `location`, read from a file in `folder`, leaves that folder's
+    tree ('is an absolute path', 'climbs out of ...', 'leads out of ... through a link'), or
+    None when it stays inside. References in a file may then be followed without letting a
+    shared file make the reader open anything on the machine."""
+    if "\0" in location:  # no file's name at all: opening it says so
+        return None
+    if is_absolute_name(location):
+        return "is an absolute path"
+    if is_within(Path(folder) / location, folder):
+        return None
+    if ".." in PureWindowsPath(location).parts:  # PureWindowsPath splits on both / and \
+        return f"climbs out of {folder}"
+    return f"leads out of {folder} through a link"

@@ -57,9 +57,12 @@ _PREPARED: dict[int, tuple] = {}
 _PREPARED_LOCK = threading.Lock()
 
 
-def _rows_of(net: Network) -> tuple[list[dict], list[tuple]]:
-    """The rows of `net`'s layers, and their checks: passed (the engine built the layers)."""
-    return [row_from_layer(layer) for layer in net.layers], [(layer, None, None) for layer in net.layers]
+def _rows_of(net: Network) -> tuple[list[dict], list[tuple], Network]:
+    """The rows of `net`'s layers, their checks (passed: the engine built the layers), and the
+    table's own network of them (name, layers and description only; checking 100,000 names
+    again takes a while)."""
+    return ([row_from_layer(layer) for layer in net.layers], [(layer, None, None) for layer in net.layers],
+            Network(net.name, net.layers, description=net.description))
 
 
 def prepare_rows(net: Network) -> None:
@@ -75,9 +78,9 @@ def _forget(key: int) -> None:
         _PREPARED.pop(key, None)
 
 
-def prepared_rows(net: Network) -> tuple[list[dict], list[tuple]]:
-    """`net`'s rows and their checks (its layers passed the engine's checks already): the
-    ones `prepare_rows` made, handed over once, or made now."""
+def prepared_rows(net: Network) -> tuple[list[dict], list[tuple], Network]:
+    """`net`'s rows, their checks (its layers passed the engine's checks already) and the
+    table's network: the ones `prepare_rows` made, handed over once, or made now."""
     with _PREPARED_LOCK:
         ref, made = _PREPARED.pop(id(net), (None, None))
     return made if ref is not None and ref() is net else _rows_of(net)

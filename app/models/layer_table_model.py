@@ -46,8 +46,9 @@ class LayerTableModel(QAbstractTableModel):
         self.network_name, self.description = net.name, net.description
         self.origin, self.origin_details = _origin(net)
         # Rows and checks come ready-made from the import worker for big files (prepared_rows).
-        self._rows, own = prepared_rows(net)
-        self._recheck(own=own)
+        self._rows, own, table_net = prepared_rows(net)
+        self._recheck(own=own, unique=True)  # a Network's names are unique already
+        self._layers, self._network = table_net.layers, table_net
         self.endResetModel()
 
     def network(self) -> Network | None:
@@ -126,10 +127,10 @@ class LayerTableModel(QAbstractTableModel):
             return message
         return None
 
-    def _recheck(self, only_row: int | None = None, own: list | None = None) -> None:
+    def _recheck(self, only_row: int | None = None, own: list | None = None, unique: bool = False) -> None:
         """Check the rows again; `only_row`: that row changed alone (one cell edit), the others
         keep their checks, and only the cheap repeated-name pass runs over every row; `own`:
-        the rows' checks are known (layers the engine built)."""
+        the rows' checks are known (layers the engine built); `unique`: no name repeats."""
         if own is not None:
             self._own = own
         elif only_row is not None and len(self._own) == len(self._rows):
@@ -138,6 +139,8 @@ class LayerTableModel(QAbstractTableModel):
             self._own = [check_row(r) for r in self._rows]
         self._checked = list(self._own)
         self._layers, self._bad = None, None  # recomputed when asked
+        if unique:
+            return
         seen: dict[str, int] = {}
         for i, row in enumerate(self._rows):  # the engine's Network rejects repeats; say where
             name = row["name"]

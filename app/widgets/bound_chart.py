@@ -31,7 +31,7 @@ class BoundChart(QWidget):
         super().__init__(parent)
         self.result: MapResult | None = None
         self.methods: tuple[str, ...] = ()
-        self.series: dict[str, list[float]] = {}  # method -> per-layer efficiency (0..1), as drawn
+        self.series: dict[str, np.ndarray] = {}  # method -> per-layer efficiency (0..1), as drawn
         self.totals: dict[str, float] = {}  # method -> lower bound total ÷ cycles total
 
         self.view = pg.GraphicsLayoutWidget()
@@ -93,7 +93,7 @@ class BoundChart(QWidget):
         x = np.arange(n, dtype=float)
         totals = self.result.totals()
         for j, m in enumerate(self.methods):
-            eff = [p[m].efficiency for p in self.result.plans]
+            eff = self.result.figures(m).efficiency
             self.series[m] = eff
             self.totals[m] = self.result.lower_bound_total(m) / totals[m] if totals[m] else 0.0
             bars = pg.BarGraphItem(x=x + (j - (k - 1) / 2) * width, height=100 * np.asarray(eff, dtype=float),

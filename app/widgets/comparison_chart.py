@@ -95,7 +95,7 @@ class ComparisonChart(QWidget):
         width = 0.8 / k
         x = np.arange(len(layers), dtype=float)
         for j, m in enumerate(self.methods):
-            cycles = np.array([p[m].cycles for p in self.result.plans], dtype=float)
+            cycles = self.result.figures(m).cycles.astype(float)
             heights = np.log10(np.maximum(cycles, 1)) if log else cycles
             bars = pg.BarGraphItem(x=x + (j - (k - 1) / 2) * width, height=heights, width=width,
                                    brush=method_style.color(m), pen=pg.mkPen("w", width=0.5))
@@ -112,8 +112,7 @@ class ComparisonChart(QWidget):
 
     def _draw_energy(self) -> None:
         model = self.energy_model
-        self.energy_totals = {m: sum(p[m].conversions().energy_pj(model) for p in self.result.plans)
-                              for m in self.methods}
+        self.energy_totals = {m: self.result.figures(m).conversions_total().energy_pj(model) for m in self.methods}
         unit = numbers.energy_unit(max(self.energy_totals.values()))
         div = numbers.ENERGY_UNITS[unit]
         self.energy_plot.setTitle(f"Total energy ({unit})", size=title_size(), color=TEXT)

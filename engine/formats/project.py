@@ -5,7 +5,9 @@ File: `{"format": "xbarscope-project", "version": 1, "network": <xbarscope-layer
 the file may name `"network_file": "relative/path.csv"` (any layer format, or an ONNX
 model, whose weights come along), resolved from the project file's folder; such a project
 is saved with the reference, not the layers. `"network_input_size": [H, W]` goes with a
-network_file whose ONNX model leaves its input size open.
+network_file whose ONNX model leaves its input size open. A network_file must stay in the
+project's folder tree: an absolute name, or one that climbs out (`..`, a link), is refused
+unless the caller allows it (`outside_ok`: the app asks the user; its own autosave may).
 Saving is atomic: a crash leaves the previous file whole.
 """
 from __future__ import annotations
@@ -17,6 +19,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from ..errors import FormatError, XbarError
+from ..files import outside_reason
 from ..layers import ArraySpec
 from ..methods import DEFAULT_METHODS, METHODS, get
 from ..network import Network, array_from_dict, network_to_dict
@@ -124,12 +127,38 @@ def _input_size(doc, text: str, path, override):
         raise FormatError(path, f"network_input_size: {e}", jsontext.key_line(text, "network_input_size")) from None
 
 
-def _referenced_network(ref, text: str, path, input_size=None, progress=None, should_stop=None) -> Network:
+@dataclass(frozen=True)
+class Reference:
+    """A project's network_file, named, not read: `target` is where it points, `outside`
+    why it leaves the project's folder tree (None when it stays inside)."""
+    ref: str
+    target: Path
+    outside: str | None
+
+
+def reference(path, ref: str) -> Reference:
+    folder = Path(path).parent
+    return Reference(ref, folder / ref, outside_reason(folder, ref))
+
+
+def _outside_message(ref: str, why: str) -> str:
+    return (f"network_file: '{ref[:200]}' {why}; a project may name files in its own folder tree "
+            f"only (move the file beside the project, or open the project in the app to allow it)")
+
+
+def _referenced_network(ref, text: str, path, input_size=None, progress=None, should_stop=None,
+                        outside_ok: bool = False) -> Network:
     line = jsontext.key_line(text, "network_file")
     if not isinstance(ref, str) or not ref.strip():
         raise FormatError(path, "network_file: must be a non-empty path", line)
-    target = Path(path).parent / ref
+    found = reference(path, ref)
+    if found.outside and not outside_ok:
+        raise FormatError(path, _outside_message(ref, found.outside), line)
+    target = found.target
     try:
+        if target.is_dir():  # a folder of numbered Timeloop/CiMLoop layer files
+            from . import load_network
+            return load_network(target, input_size=input_size, progress=progress, should_stop=should_stop)
         if onnx_model.looks_like_onnx(target):
             return onnx_model.load(target, input_size, progress, should_stop)
         if input_size is not None:
@@ -144,16 +173,17 @@ def _referenced_network(ref, text: str, path, input_size=None, progress=None, sh
 
 
 def project_from_document(doc, text: str, path, *, input_size=None, progress=None,
-                          should_stop=None) -> Project:
+                          should_stop=None, outside_ok: bool = False) -> Project:
     """A parsed project document -> Project. Every error is a FormatError naming `path`.
 
     `input_size` overrides the document's network_input_size; `progress`/`should_stop`
-    go to the import of an ONNX network_file."""
+    go to the import of an ONNX network_file; `outside_ok` allows a network_file outside
+    the project's folder tree."""
     _check_header(doc, text, path)
     size = None
     if "network_file" in doc:
         size = _input_size(doc, text, path, input_size)
-        network = _referenced_network(doc["network_file"], text, path, size, progress, should_stop)
+        network = _referenced_network(doc["network_file"], text, path, size, progress, should_stop, outside_ok)
     else:
         network = native_json.network_from_document(doc["network"], text, path, Path(path).stem)
     try:
@@ -169,27 +199,29 @@ def project_from_document(doc, text: str, path, *, input_size=None, progress=Non
                           line) from None
 
 
-def read_project(path) -> Project | Path:
+def read_project(path) -> Project | Reference:
     """The project, read once, when its layers are in the file; for a project that takes its
-    network from another file, that file's path, not read (a caller may load the project in
-    the background with load_project). FormatError as load_project."""
+    network from another file, that file's Reference, not read (a caller may ask about a file
+    outside the project's folder, then load the project in the background with load_project).
+    FormatError as load_project."""
     text = read_text(path)
     doc = jsontext.parse(text, path)
     _check_header(doc, text, path)
     ref = doc.get("network_file")
     if isinstance(ref, str) and ref.strip():
-        return Path(path).parent / ref
+        return reference(path, ref)
     return project_from_document(doc, text, path)
 
 
-def load_project(path, progress=None, should_stop=None, input_size=None) -> Project:
+def load_project(path, progress=None, should_stop=None, input_size=None, outside_ok: bool = False) -> Project:
     """Read a project file. Raises FormatError (naming the file and line) for anything wrong.
 
     `progress`/`should_stop` report and cancel the import of an ONNX network_file;
-    `input_size` (H, W) is the one its model leaves open, when the file does not give it."""
+    `input_size` (H, W) is the one its model leaves open, when the file does not give it;
+    `outside_ok` allows a network_file outside the project's folder tree (asked, or our own)."""
     text = read_text(path)
     return project_from_document(jsontext.parse(text, path), text, path, input_size=input_size,
-                                 progress=progress, should_stop=should_stop)
+                                 progress=progress, should_stop=should_stop, outside_ok=outside_ok)
 
 
 def save_project(project: Project, path) -> None:

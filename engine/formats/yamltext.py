@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 
 from ..errors import FormatError
+from ..files import is_absolute_name, is_within
 from .textio import MAX_BYTES, read_text
 
 MAX_INCLUDE_DEPTH = 8
@@ -39,8 +40,7 @@ def _bad_location(location: str) -> str | None:
     """Why an include_text path is refused before touching the disk, or None."""
     if not location or "\0" in location:
         return "names no file"
-    win = PureWindowsPath(location)
-    if PurePosixPath(location).is_absolute() or win.is_absolute() or win.drive or win.root:
+    if is_absolute_name(location):
         return "is an absolute path; includes must be relative to the including file"
     return None
 
@@ -51,7 +51,7 @@ def _target(including: Path, location: str, root: str) -> Path:
     if problem:
         raise ValueError(problem)
     real = os.path.realpath(os.path.join(os.path.dirname(including), location))
-    if os.path.commonpath([real, root]) != root:
+    if not is_within(real, root):
         raise ValueError(f"leads outside {root} (includes may reach the parent of the opened "
                          f"file's folder, no further, and not through a link that leaves it)")
     return Path(real)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path, PureWindowsPath
 from typing import Callable
 
 import numpy as np
 
 from ..errors import FormatError, XbarError
-from ..files import check_regular
+from ..files import check_regular, is_absolute_name, is_within
 
 MAX_TENSOR_BYTES = 2 * 1024 ** 3  # one weight tensor; no crossbar layer comes near it
 
@@ -145,18 +145,17 @@ def external_path(folder: Path, location: str, name: str) -> Path:
     where = f"tensor '{name}': external data '{location[:200]}'"
     if not isinstance(location, str) or not location or "\0" in location:
         raise TensorError(f"tensor '{name}': its external data has no valid file name")
-    win = PureWindowsPath(location)
-    if PurePosixPath(location).is_absolute() or win.is_absolute() or win.drive or win.root:
+    if is_absolute_name(location):
         raise TensorError(f"{where} is an absolute path; ONNX external data must be a path "
                           f"relative to the model's folder")
-    if ".." in win.parts:  # PureWindowsPath splits on both / and \
+    if ".." in PureWindowsPath(location).parts:  # PureWindowsPath splits on both / and \
         raise TensorError(f"{where} points outside the model's folder; refusing to read it")
     target = folder / location
-    real, root = os.path.realpath(target), os.path.realpath(folder)
-    if os.path.commonpath([real, root]) != root:  # a symlink leading out of the folder
+    if not is_within(target, folder):  # a symlink leading out of the folder
         raise TensorError(f"{where} points outside the model's folder (through a link); refusing to read it")
     if not os.path.lexists(target):
         raise ExternalDataMissing(f"{where}: no such file next to the model", location)
+    real = os.path.realpath(target)
     if not os.path.isfile(real):
         raise TensorError(f"{where}: no such file next to the model")
     return Path(real)

@@ -38,7 +38,10 @@ class DialogScript:
         self.asked_save: list[str] = []
         self.save_answer = dialogs.DISCARD
         self.restore_answer = False
+        self.outside_answer = False
+        self.asked_outside: list[tuple[str, str, str]] = []
         self.open_path = ""
+        self.folder_path = ""
         self.save_path = ""
 
     def install(self, monkeypatch):
@@ -46,8 +49,14 @@ class DialogScript:
         monkeypatch.setattr(dialogs, "info", lambda parent, title, msg: self.infos.append((title, msg)))
         monkeypatch.setattr(dialogs, "ask_save_changes", self._ask_save)
         monkeypatch.setattr(dialogs, "ask_restore", lambda parent, path, when: self.restore_answer)
+        monkeypatch.setattr(dialogs, "ask_outside_reference", self._ask_outside)
         monkeypatch.setattr(dialogs, "open_file", lambda *a, **k: (self.open_path, ""))
+        monkeypatch.setattr(dialogs, "open_folder", lambda *a, **k: self.folder_path)
         monkeypatch.setattr(dialogs, "save_file", lambda *a, **k: (self.save_path, ""))
+
+    def _ask_outside(self, parent, project, target, why):
+        self.asked_outside.append((project, target, why))
+        return self.outside_answer
 
     def _ask_save(self, parent, name):
         self.asked_save.append(name)

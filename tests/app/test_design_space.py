@@ -115,6 +115,25 @@ def test_guard_and_cancellation(monkeypatch):
         ds.compute(request)
 
 
+@pytest.mark.parametrize("method", ["vw-sdk", "pairs", "kerntrol"])
+def test_the_stop_flag_is_read_inside_every_grid(monkeypatch, method):
+    """A 2048x2048 design space takes seconds: the flag is checked between slices of each grid
+    (the candidates, the compressed figures and the uncompressed baseline), not only after it."""
+    from engine.methods import vw_sdk
+
+    monkeypatch.setattr(vw_sdk, "_GRID_CHUNK", 14)  # one row of LAYER's 14x14 candidates per slice
+    calls = []
+    request = ds.DesignSpaceRequest.make(LAYER, ARRAY, method)
+    ds.compute(request, should_stop=lambda: calls.append(1) and False)
+    grids = 1 if method == "vw-sdk" else 2
+    assert len(calls) >= grids * 14  # every slice of every grid checked
+    for stop_at in (1, 7, 20):
+        seen = []
+        with pytest.raises(Cancelled):
+            ds.compute(request, should_stop=lambda: seen.append(1) or len(seen) >= stop_at)
+        assert len(seen) == stop_at  # nothing ran on after the flag
+
+
 def test_one_colour_scale_for_both_cycle_readings():
     space = space_of("pairs")
     lo, hi = cycle_span(space)

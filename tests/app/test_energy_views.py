@@ -74,7 +74,7 @@ def test_bound_chart_has_one_series_per_method_with_the_engine_efficiency(qtbot,
     result = w.mapping.result
     assert tuple(chart.series) == METHODS
     for m in METHODS:
-        assert chart.series[m] == [p[m].efficiency for p in result.plans]
+        assert list(chart.series[m]) == [p[m].efficiency for p in result.plans]
         assert chart.totals[m] == pytest.approx(result.lower_bound_total(m) / result.totals()[m])
     assert [label.text for _, label in chart.legend.items] == ["VW-SDK", "Xbar-opt"]
     assert chart.totals["xbar-opt"] >= chart.totals["vw-sdk"]

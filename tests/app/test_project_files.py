@@ -92,16 +92,21 @@ def test_a_bad_import_leaves_the_open_project_alone(qtbot, open_app_window, dial
     assert not dialog_script.asked_save  # nothing was about to be replaced
 
 
-def test_dropping_a_file_on_the_window_imports_it(qtbot, open_app_window):
-    w = open_app_window("vgg13-paper")
+def drop_on(qtbot, w, path) -> None:
+    """Drag `path` over the window and drop it, as a file manager does; wait for the import."""
     mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(SAMPLES / "neurosim-NetWork_ResNet18.csv"))])
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
     enter = QDragEnterEvent(QPoint(50, 50), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
     QApplication.sendEvent(w, enter)
     assert enter.isAccepted()
     drop = QDropEvent(QPoint(50, 50).toPointF(), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
-    with qtbot.waitSignal(w.project.importer.finished, timeout=5000):
+    with qtbot.waitSignal(w.project.importer.finished, timeout=10000):
         QApplication.sendEvent(w, drop)
+
+
+def test_dropping_a_file_on_the_window_imports_it(qtbot, open_app_window):
+    w = open_app_window("vgg13-paper")
+    drop_on(qtbot, w, SAMPLES / "neurosim-NetWork_ResNet18.csv")
     assert w.layer_model.rowCount() == len(load_network(SAMPLES / "neurosim-NetWork_ResNet18.csv").layers)
 
 
@@ -352,12 +357,12 @@ def test_opening_a_model_project_can_be_cancelled(qtbot, open_app_window, dialog
 
     real_load = project_format.load_project
 
-    def slow_load(path, progress=None, should_stop=None, input_size=None):  # a big model: seconds
+    def slow_load(path, progress=None, should_stop=None, input_size=None, **kwargs):  # a big model: seconds
         for _ in range(500):
             if should_stop():
                 raise Cancelled()
             time.sleep(0.01)
-        return real_load(path, progress, should_stop, input_size)
+        return real_load(path, progress, should_stop, input_size, **kwargs)
 
     from tests.engine.onnx_builders import resnet_block, save
 
@@ -380,3 +385,65 @@ def test_opening_a_model_project_can_be_cancelled(qtbot, open_app_window, dialog
         w.project.open(str(bad))
     assert dialog_script.errors[-1][0] == "Cannot open project" and "missing.onnx" in dialog_script.errors[-1][1]
     assert w.layer_model.network_name == "vgg13-paper"
+
+
+def test_a_network_file_outside_the_project_folder_is_asked_about(qtbot, open_app_window, dialog_script, tmp_path):
+    import json
+
+    (tmp_path / "nets").mkdir()
+    (tmp_path / "nets" / "two.csv").write_text("8,8,1,3,3,4,0,1\n8,8,4,3,3,6,0,1\n")
+    (tmp_path / "project").mkdir()
+    project = tmp_path / "project" / "p.xbarscope.json"
+    project.write_text(json.dumps({"format": "xbarscope-project", "version": 1, "network_file": "../nets/two.csv",
+                                   "array": {"rows": 256, "cols": 256}}))
+    w = open_app_window("vgg13-paper")
+    assert w.project.open(str(project)) is False  # declined: nothing read, nothing changed
+    assert dialog_script.asked_outside == [(str(project), str(tmp_path / "project" / "../nets/two.csv"),
+                                            f"climbs out of {tmp_path / 'project'}")]
+    assert w.layer_model.network_name == "vgg13-paper" and not dialog_script.errors
+    assert "outside its folder" in w.statusBar().currentMessage()
+    dialog_script.outside_answer = True
+    with qtbot.waitSignal(w.project.importer.finished, timeout=10000) as blocker:
+        w.project.open(str(project))
+    assert blocker.args == [True] and not dialog_script.errors
+    assert [layer.out_c for layer in w.layer_model.layers()] == [4, 6]
+    inside = tmp_path / "nets" / "q.xbarscope.json"
+    inside.write_text(json.dumps({"format": "xbarscope-project", "version": 1, "network_file": "two.csv",
+                                  "array": {"rows": 256, "cols": 256}}))
+    with qtbot.waitSignal(w.project.importer.finished, timeout=10000):
+        w.project.open(str(inside))
+    assert len(dialog_script.asked_outside) == 2 and w.project.path == inside  # not asked again
+
+
+def _layer_folder(root):
+    """A CiMLoop-style workload folder (0.yaml, 1.yaml), written as its layer files are shaped."""
+    folder = root / "workloads" / "tiny"
+    folder.mkdir(parents=True)
+    for i, (c, m) in enumerate([(3, 16), (16, 32)]):
+        (folder / f"{i}.yaml").write_text(f"problem:\n  instance: {{C: {c}, M: {m}, P: 8, Q: 8, R: 3, S: 3}}\n")
+    return folder
+
+
+def test_file_import_folder_and_a_dropped_folder_read_timeloop_layers(qtbot, open_app_window, dialog_script,
+                                                                      tmp_path):
+    pytest.importorskip("yaml")
+    folder = _layer_folder(tmp_path)
+    w = open_app_window("vgg13-paper")
+    assert "Import Layer &Folder…" in [a.text() for a in w.menuBar().actions()[0].menu().actions()]
+    dialog_script.folder_path = ""
+    w.commands["import_folder"].trigger()  # cancelled: nothing changes
+    assert w.layer_model.network_name == "vgg13-paper"
+    dialog_script.folder_path = str(folder)
+    with qtbot.waitSignal(w.project.importer.finished, timeout=10000) as blocker:
+        w.commands["import_folder"].trigger()
+    assert blocker.args == [True] and not dialog_script.errors
+    assert [(layer.in_c, layer.out_c) for layer in w.layer_model.layers()] == [(3, 16), (16, 32)]
+    w.project.load_preset("vgg13-paper")
+    drop_on(qtbot, w, folder)
+    assert w.layer_model.rowCount() == 2
+    other = tmp_path / "photos"
+    other.mkdir()
+    (other / "a.png").write_bytes(b"\x89PNG")
+    assert w.project.import_folder(str(other)) is False
+    assert dialog_script.errors[-1][0] == "Cannot import" and "numbered Timeloop/CiMLoop" in dialog_script.errors[-1][1]
+    assert w.layer_model.rowCount() == 2  # a bad folder changes nothing

@@ -52,6 +52,61 @@ def test_sorting_keeps_totals_last(qapp, vgg13_result, order):
     assert cycles == sorted(cycles, reverse=order == Qt.DescendingOrder)
 
 
+@pytest.fixture(scope="module")
+def every_method_result():
+    from engine.methods import METHODS
+
+    net = load_preset("resnet18-paper")
+    return map_network(MapRequest(net.layers, ArraySpec(256, 256, 2, 4), tuple(METHODS)))
+
+
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("shown", [None, ("vw-sdk", "pairs")])
+def test_sort_order_is_the_order_of_the_shown_values_for_every_column(every_method_result, shown, descending):
+    """The numpy order equals sorting the rows by the values they show (SORT_ROLE): empty
+    cells first ascending and last descending, ties in network order, then method order."""
+    from app.models.result_rows import COLUMNS
+
+    from functools import cmp_to_key
+
+    from app.models.result_rows import COLUMNS
+
+    rows = build_rows(every_method_result, shown)
+    layers = [i for i in range(len(rows)) if not rows[i].is_total]
+    sign = -1 if descending else 1
+    for column in COLUMNS:
+        def compare(i, j):
+            a, b = rows[i].values.get(column.key), rows[j].values.get(column.key)
+            if (a is None) != (b is None):
+                return -sign if a is None else sign
+            if a is not None and a != b:
+                return sign * (-1 if a < b else 1)
+            return i - j
+
+        order = rows.sort_order(column.key, descending).tolist()
+        assert order[:len(layers)] == sorted(layers, key=cmp_to_key(compare)), column.key
+        assert order[len(layers):] == list(range(len(layers), len(rows)))  # totals last, method order
+
+
+def test_the_table_sorts_by_a_header_click_and_keeps_the_selection(qtbot, every_method_result):
+    from app.widgets.results_table import ResultsTable
+
+    model = ResultsModel()
+    table = ResultsTable(model)
+    qtbot.addWidget(table)
+    model.set_result(every_method_result)
+    table.select(3, "vw-sdk")
+    assert [(i.data(ROW_ROLE).layer_index, i.data(ROW_ROLE).method)
+            for i in table.table.selectionModel().selectedRows()] == [(3, "vw-sdk")]
+    table.table.sortByColumn(COLUMN_INDEX["cycles"], Qt.DescendingOrder)  # what a header click calls
+    assert table.proxy.sortColumn() == COLUMN_INDEX["cycles"] and table.proxy.sortOrder() == Qt.DescendingOrder
+    shown = [table.proxy.index(r, 0).data(ROW_ROLE) for r in range(table.proxy.rowCount())]
+    cycles = [r.values["cycles"] for r in shown if not r.is_total]
+    assert cycles == sorted(cycles, reverse=True) and all(r.is_total for r in shown[len(cycles):])
+    selected = [i.data(ROW_ROLE) for i in table.table.selectionModel().selectedRows()]
+    assert [(r.layer_index, r.method) for r in selected] == [(3, "vw-sdk")]  # the selection followed its row
+
+
 def test_csv_has_raw_numbers_one_figure_per_column(vgg13_result):
     text = to_delimited(build_rows(vgg13_result))
     lines = text.splitlines()

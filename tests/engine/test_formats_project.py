@@ -171,7 +171,8 @@ def test_read_project_reads_inline_projects_and_names_referenced_files(tmp_path)
     ref = tmp_path / "p.xbarscope.json"
     ref.write_text(json.dumps({"format": "xbarscope-project", "version": 1, "network_file": "models/m.onnx",
                                "array": {"rows": 64, "cols": 64}}))
-    assert read_project(ref) == tmp_path / "models" / "m.onnx"  # named, not read: it need not exist
+    found = read_project(ref)  # named, not read: it need not exist
+    assert (found.ref, found.target, found.outside) == ("models/m.onnx", tmp_path / "models" / "m.onnx", None)
     inline = tmp_path / "q.xbarscope.json"
     save_project(Project(Network("n", (ConvLayer("c", 8, 8, 3, 4, 3, 3),)), ArraySpec(64, 64)), inline)
     assert read_project(inline) == load_project(inline)
