@@ -136,3 +136,25 @@ def test_streamed_json_equals_the_object():
     d = json.loads(out.getvalue())
     assert d == json.loads(json.dumps(trace_json(trace, ops, 1, 6, {"method": "kerntrol"})))
     assert d["compression"]["kind"] == "kerntrol" and np.array(d["extra"]).shape == ops.extra.shape
+
+
+def test_model_weights_of_an_onnx_model(capsys, tmp_path):
+    pytest.importorskip("onnx")
+    from engine.presets import resolve_network
+    from engine.weights import quantize
+
+    from .onnx_builders import resnet_block, save
+
+    path = str(save(resnet_block(c_in=8, c_out=16, size=8).model(), tmp_path / "block.onnx"))
+    net = resolve_network(path)
+    layer = net.layers[1]
+    code, out, err = run(capsys, "--network", path, "--layer", layer.name, "--method", "vw-sdk", "--array", "64x64",
+                         "--weight-bits", "4", "--cell-bits", "2", "--cycles", "0..99999")
+    assert code == 0 and "model weights as 4-bit integers" in err
+    d = json.loads(out)
+    assert d["weights"] == "model" and d["W"] == quantize(net.weights_for(layer.name), 4).values.tolist()
+    got = ofm_from(d["trace"], (layer.out_c, layer.out_h, layer.out_w), 2)
+    assert np.array_equal(got, direct_conv(layer, np.array(d["X"]), np.array(d["W"])))
+    code, out, _ = run(capsys, "--network", path, "--layer", layer.name, "--method", "im2col", "--weights", "random",
+                       "--cycles", "0")
+    assert code == 0 and json.loads(out)["weights"] == "random"
