@@ -1,11 +1,12 @@
 """One tile's conductance matrix for the cycle trace, kept on its used rows x used columns.
 
 A cycle's partial sums are one input vector times this matrix (mapping model, section 7).
-The matrix comes from simulate's tile blocks (`_Tile.matrices`: the same cells, pruned and
-compensatory weights included, as the functional proof uses), so the trace and the proof
-cannot disagree on a cell. It is stored in the narrowest float type that keeps every sum
-exact (float32 below 2**24, float64 below 2**53), else int64: a 4096 x 4096 tile is then
-64 MB and one cycle a single BLAS matrix-vector product.
+Which weight and slice sits in each cell (pruned and compensatory cells included) comes
+from simulate's tile blocks (`_Tile`, the geometry the functional proof uses), so the
+trace and the proof cannot disagree on a cell; only the values are read from weights
+bit-sliced once per trace. It is stored in the narrowest type that keeps every sum exact
+(float32 below 2**24, float64 below 2**53, else int64): a 4096 x 4096 tile is then 64 MB
+and one cycle a single matrix-vector product.
 """
 from __future__ import annotations
 
