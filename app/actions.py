@@ -31,6 +31,10 @@ SPECS = {
     "export_mp4": ("Playback as &MP4…", None, "Save a range of cycles as a video (runs in the background)"),
     "export_csv_cells": ("Cell Map as &CSV…", None, "Save what every cell of the current tile holds, one row per cell"),
     "export_json_cells": ("Cell Map as &JSON…", None, "Save the current tile's rows, columns and weight cells"),
+    "export_trace_json": ("Cycle Values (Trace) as J&SON…", None, "Save every value of a range of cycles (inputs on "
+                          "the rows, partial sums of the columns, X and W), as xbarscope-cli trace writes it"),
+    "export_trace_csv": ("Cycle Values (Trace) as C&SV…", None, "Save every value of a range of cycles as "
+                         "xbarscope-cli trace --format csv writes it"),
     "shortcuts": ("&Keyboard Shortcuts", "F1", "Every keyboard shortcut of the window (F1)"),
     "documentation": ("&Documentation", None, "Read the user guide (the README) in a window"),
     "about": ("&About XbarScope", None, "Version and credits"),

@@ -242,7 +242,7 @@ def connect_charts(w) -> None:
 
 
 # --- the crossbar view (built with the charts, after the first paint) ------------------------
-CROSSBAR_EXPORTS = ("png", "svg", "gif", "mp4", "csv_cells", "json_cells")
+CROSSBAR_EXPORTS = ("png", "svg", "gif", "mp4", "csv_cells", "json_cells", "trace_json", "trace_csv")
 
 
 def _plan_for(w, sel, method: str):
@@ -294,6 +294,6 @@ def connect_crossbar(w, view) -> None:
     w.presentation = Presentation(w, view, hide_also=(w.central.totals,))
     w.commands["presentation"].triggered.connect(w.presentation.toggle)
     for name in CROSSBAR_EXPORTS:
-        kind = name.split("_")[0]
+        kind = name if name.startswith("trace_") else name.split("_")[0]
         w.commands[f"export_{name}"].triggered.connect(lambda _=False, k=kind: view.exports.export(k))
     view.show_selection(w.selection.current)

@@ -1,4 +1,4 @@
-"""Options of a GIF/MP4 export: cycle range, step, frame rate, frame size."""
+"""Options of a GIF/MP4 export (cycle range, step, frame rate, frame size) and a trace export's range."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,12 +32,37 @@ def _cycle_box(total: int, value: int) -> QDoubleSpinBox:
     return box
 
 
-class AnimationDialog(QDialog):
-    def __init__(self, parent, total: int, current: int, fmt: str):
+class CycleRangeDialog(QDialog):
+    """First and last cycle of an export (a trace: the values of every cycle between them);
+    subclasses add their own rows in `_more_rows`."""
+
+    def __init__(self, parent, total: int, current: int, title: str):
         super().__init__(parent)
-        self.setWindowTitle(f"Export playback as {fmt.upper()}")
+        self.setWindowTitle(title)
         self.first = _cycle_box(total, current)
         self.last = _cycle_box(total, min(total - 1, current + 99))
+        form = QFormLayout(self)
+        form.addRow("First cycle", self.first)
+        form.addRow("Last cycle", self.last)
+        self._more_rows(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _more_rows(self, form: QFormLayout) -> None:
+        pass
+
+    def cycles(self) -> tuple[int, int]:
+        first, last = int(self.first.value()), int(self.last.value())
+        return min(first, last), max(first, last)
+
+
+class AnimationDialog(CycleRangeDialog):
+    def __init__(self, parent, total: int, current: int, fmt: str):
+        super().__init__(parent, total, current, f"Export playback as {fmt.upper()}")
+
+    def _more_rows(self, form: QFormLayout) -> None:
         self.step = QSpinBox()
         self.step.setRange(1, 1_000_000)
         self.step.setToolTip("Every n-th cycle becomes a frame")
@@ -49,22 +74,16 @@ class AnimationDialog(QDialog):
         for w, h in SIZES:
             self.size.addItem(f"{w} × {h}", (w, h))
         self.count = QLabel()
-        form = QFormLayout(self)
-        for label, w in (("First cycle", self.first), ("Last cycle", self.last), ("Step", self.step),
-                         ("Speed", self.fps), ("Frame size", self.size), ("", self.count)):
+        for label, w in (("Step", self.step), ("Speed", self.fps), ("Frame size", self.size), ("", self.count)):
             form.addRow(label, w)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
         for w in (self.first, self.last, self.step):
             w.valueChanged.connect(self._count)
         self._count()
 
     def options(self) -> AnimationOptions:
         w, h = self.size.currentData()
-        first, last = int(self.first.value()), int(self.last.value())
-        return AnimationOptions(min(first, last), max(first, last), self.step.value(), float(self.fps.value()), w, h)
+        first, last = self.cycles()
+        return AnimationOptions(first, last, self.step.value(), float(self.fps.value()), w, h)
 
     def _count(self) -> None:
         self.count.setText(f"{self.options().frames:,} frames")
@@ -74,3 +93,9 @@ def ask_animation_options(parent, total: int, current: int, fmt: str) -> Animati
     """Modal: None when the user cancels (tests replace this function)."""
     dialog = AnimationDialog(parent, total, current, fmt)
     return dialog.options() if dialog.exec() == QDialog.Accepted else None
+
+
+def ask_cycle_range(parent, total: int, current: int, fmt: str) -> tuple[int, int] | None:
+    """Modal: (first, last) or None when the user cancels (tests replace this function)."""
+    dialog = CycleRangeDialog(parent, total, current, f"Export the cycles' values as {fmt.upper()}")
+    return dialog.cycles() if dialog.exec() == QDialog.Accepted else None

@@ -24,9 +24,11 @@ from app.workers import JobRunner
 from . import animation_dialog
 from .export_frames import FrameSpec
 from .export_jobs import AnimationRequest, CellMapRequest, ExportResult, run_export
+from .trace_export import TraceRequest
 
 FILTERS = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)", "gif": "Animated GIF (*.gif)",
-           "mp4": "MP4 video (*.mp4)", "csv": "CSV table (*.csv)", "json": "JSON (*.json)"}
+           "mp4": "MP4 video (*.mp4)", "csv": "CSV table (*.csv)", "json": "JSON (*.json)",
+           "trace_json": "Trace as JSON (*.json)", "trace_csv": "Trace as CSV (*.csv)"}
 
 
 def svg_of_scene(item, path: str, title: str = "XbarScope crossbar view", min_width: int = 1600) -> bool:
@@ -135,9 +137,15 @@ class ExportController(QObject):
             options = animation_dialog.ask_animation_options(self.view, panel.cycles.total, panel.t, kind)
             if options is None:
                 return False
+        if kind.startswith("trace_"):
+            cycles = animation_dialog.ask_cycle_range(self.view, panel.cycles.total, panel.t, kind[6:])
+            if cycles is None:
+                return False
         path = path or self._ask_path(kind)
         if not path:
             return False
+        if kind.startswith("trace_"):
+            return self._start_trace(path, *cycles)
         if kind in ("png", "svg"):
             return self.export_image(path)
         if kind in ("gif", "mp4"):
@@ -148,11 +156,34 @@ class ExportController(QObject):
 
     def _ask_path(self, kind: str) -> str:
         p = self.view.panel.plan
-        suggested = f"{p.layer.name}-{p.method}-crossbar.{kind}"
+        ext = kind.removeprefix("trace_")
+        suggested = f"{p.layer.name}-{p.method}-{'trace' if ext != kind else 'crossbar'}.{ext}"
         path, _ = dialogs.save_file(self.view, "Export crossbar", [FILTERS[kind]], suggested)
         if path and not Path(path).suffix:
-            path += f".{kind}"
+            path += f".{ext}"
         return path
+
+    def _start_trace(self, path: str, first: int, last: int) -> bool:
+        """The values of cycles first..last, with the operands values mode shows (its seed, and
+        the layer's weights when the view knows them)."""
+        from engine.errors import XbarError
+
+        from .trace_export import trace_request
+        from .values import PlanValues
+
+        panel = self.view.panel
+        plan, order = panel.plan, panel.cycles.schedule.order
+        try:
+            values = panel.values or PlanValues(plan, order, panel.seed,
+                                                panel.weights if panel._weights_fit(plan, panel.weights) else None)
+            sel = self.view.selection
+            request = trace_request(plan, values.operands, order, first, last, path,
+                                    sel.layer_index if sel is not None else 0)
+        except XbarError as e:
+            self._failed(str(e))
+            return False
+        self.start(request)
+        return True
 
     # --- requests (plain data for the worker) -------------------------------------------------
     def animation_request(self, path: str, options) -> AnimationRequest:
@@ -202,7 +233,8 @@ class ExportController(QObject):
 
     # --- results -------------------------------------------------------------------------------
     def _finished(self, result: ExportResult) -> None:
-        what = "frames" if isinstance(result.request, AnimationRequest) else "cells"
+        what = ("frames" if isinstance(result.request, AnimationRequest) else
+                "cycles" if isinstance(result.request, TraceRequest) else "cells")
         self.status.emit(f"Exported {result.count:,} {what} to {result.path}")
         self.done.emit(result)
 

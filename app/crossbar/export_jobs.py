@@ -19,6 +19,7 @@ from engine.plan import Plan
 
 from .export_frames import FrameRenderer, FrameSpec
 from .tile import KIND_NAMES, WEIGHT_CELL, Tile
+from .trace_export import TraceRequest, write_trace
 
 GIF_MEMORY = 768 << 20  # GIF frames are kept until the file is written: bound them
 
@@ -60,6 +61,8 @@ def run_export(request, progress=None, should_stop=None) -> ExportResult:
         return _animation(request, progress, should_stop)
     if isinstance(request, CellMapRequest):
         return _cell_map(request, progress, should_stop)
+    if isinstance(request, TraceRequest):
+        return _trace(request, progress, should_stop)
     raise TypeError(f"not an export request: {type(request).__name__}")
 
 
@@ -94,6 +97,16 @@ def _animation(req: AnimationRequest, progress, should_stop) -> ExportResult:
     finally:
         tmp.unlink(missing_ok=True)
     return ExportResult(req, req.path, len(frames))
+
+
+def _trace(req: TraceRequest, progress, should_stop) -> ExportResult:
+    tmp = _temp(req.path)
+    try:
+        write_trace(req, tmp, progress, should_stop)
+        _finish(tmp, req.path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return ExportResult(req, req.path, req.last - req.first + 1)
 
 
 def _write_gif(req, renderer, frames, tmp, progress, should_stop) -> None:

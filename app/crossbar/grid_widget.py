@@ -155,6 +155,7 @@ class GridWidget(pg.GraphicsLayoutWidget):
         self.setBackground("w")
         self.rows = self.cols = 0
         self._hover: tuple[int, int] | None = None
+        self._strip_table: np.ndarray | None = None  # values mode's strip colours
         ci = self.ci
         ci.setContentsMargins(4, 4, 4, 4)
         ci.layout.setSpacing(0)
@@ -240,8 +241,18 @@ class GridWidget(pg.GraphicsLayoutWidget):
         self.image.setLookupTable(table, update=False)
         self.image.setImage(img, autoLevels=False)
         self.image.setRect(QRectF(-0.5, -0.5, self.cols, self.rows))
-        self.row_strip.setLookupTable(table, update=False)
-        self.col_strip.setLookupTable(table, update=False)
+        strips = table if self._strip_table is None else self._strip_table
+        self.row_strip.setLookupTable(strips, update=False)
+        self.col_strip.setLookupTable(strips, update=False)
+
+    def set_strip_table(self, table: np.ndarray | None) -> None:
+        """The strips' own colours (values mode: a value ramp); None: the tile's table again
+        from the next set_image. Its fixed entries (padding, past the edge) are the grid's."""
+        self._strip_table = table
+        if table is not None:
+            self.row_strip.setLookupTable(table)
+            self.col_strip.setLookupTable(table)
+        self._row_state = self._col_state = None  # drawn again at the next cycle
 
     def set_cycle_state(self, row_state: np.ndarray, col_state: np.ndarray) -> None:
         """Strips and darkening bands of one cycle (palette indices per row / column).

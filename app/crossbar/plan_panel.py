@@ -28,6 +28,7 @@ from .cycles import PlanCycles
 from .grid_widget import GridWidget
 from .modes import copy_colours
 from .plane_view import PlaneView
+from .values import VALUE_TABLE, PlanValues
 
 FLASH_S = 1.2  # the tile line stays marked at least this long after a change (and until the next step)
 FLASH_STYLE = "background-color:#ffe08a"
@@ -72,8 +73,15 @@ class PlanPanel(QObject):
         self._title_head = ""
         self._where = None  # (region, group, a, b) last shown
         self._flash: tuple[float, int] | None = None  # (when, cycle) of the last tile change, while marked
+        self.values_on, self.seed = False, 0
+        self.values: PlanValues | None = None  # the numbers of the cycles, in values mode
+        self.values_problem = ""  # why values mode could not start for this plan
+        self.ofm_hover: tuple[int, int] | None = None
+        self._ofm_channel = 0
         grid.hovered.connect(self._hovered)
         grid.clicked.connect(self._clicked)
+        if ofm is not None:
+            ofm.hovered.connect(self._ofm_hovered)
 
     @property
     def plan(self) -> Plan | None:
@@ -95,6 +103,7 @@ class PlanPanel(QObject):
         if self.mode == "weight" and not self._weights_fit(plan, self.weights):
             self.mode = "copy"
         self.cycles = PlanCycles(plan, order, source)
+        self._make_values()
         self.grid.set_shape(plan.array.rows, plan.array.cols)
         if self.ifm is not None:
             y0, x0, _, _ = self.cycles.ifm_extent()
@@ -107,6 +116,7 @@ class PlanPanel(QObject):
             return
         cyc = self.cycles.cycle(self.t)
         self.cycles = PlanCycles(self.cycles.plan, order, self.cycles.source)
+        self._make_values()
         self.set_cycle(self.cycles.index_of(cyc), force=True)
 
     def set_mode(self, mode: str) -> None:
@@ -122,6 +132,7 @@ class PlanPanel(QObject):
         if self.mode == "weight" and not self._weights_fit(self.plan, self.weights):
             self.mode = "copy"
         self._tile_key = None
+        self._make_values()
         if self.cycles is not None:
             self.set_cycle(self.t, force=True)
 
@@ -131,6 +142,32 @@ class PlanPanel(QObject):
             return False
         L = plan.layer
         return tuple(w.shape) == (L.out_c, L.group_in_c, L.k_h, L.k_w)
+
+    # --- values mode ----------------------------------------------------------------------
+    def set_values(self, on: bool, seed: int | None = None) -> None:
+        """Values mode on or off (`seed`: of the random inputs, and weights when the layer has
+        none): the strips show each row's input and each column's partial sum, the OFM the
+        running sums, the tooltips the numbers."""
+        self.values_on = bool(on)
+        if seed is not None:
+            self.seed = int(seed)
+        self._make_values()
+        self._tile_key = None
+        if self.cycles is not None:
+            self.set_cycle(self.t, force=True)
+
+    def _make_values(self) -> None:
+        from engine.errors import XbarError
+
+        self.values, self.values_problem = None, ""
+        if self.values_on and self.cycles is not None:
+            plan = self.cycles.plan
+            model = self.weights if self._weights_fit(plan, self.weights) else None
+            try:
+                self.values = PlanValues(plan, self.cycles.schedule.order, self.seed, model)
+            except XbarError as e:  # e.g. model weights that the array's weight bits cannot hold
+                self.values_problem = str(e)
+        self.grid.set_strip_table(VALUE_TABLE if self.values is not None else None)
 
     def set_highlight(self, kind: str) -> None:
         if kind not in HIGHLIGHTS:
@@ -209,7 +246,10 @@ class PlanPanel(QObject):
             self._flash = None
         self.grid.overlay.set_marked(self._flash is not None)
         style = f" style='{FLASH_STYLE}'" if self._flash is not None else ""
-        title = f"{self._title_head}<br><span{style}>&nbsp;{self.tile_text}&nbsp;</span>"
+        changed = "reprogrammed: " if self._flash is not None and self.values is not None else ""
+        title = f"{self._title_head}<br><span{style}>&nbsp;{changed}{self.tile_text}&nbsp;</span>"
+        if self.values is not None:
+            title += f"<br>&nbsp;{self.values.caption(self.t)}"
         if title != self.grid.title.text:
             self.grid.title.setText(title)
 
@@ -221,7 +261,8 @@ class PlanPanel(QObject):
     def _render_cycle(self, cyc) -> None:
         c, t = self.cycles, self.t
         self._update_title(cyc)
-        self.grid.set_cycle_state(c.row_state(t), c.col_state(t))
+        self.grid.set_cycle_state(*(self.values.strips(t) if self.values is not None else
+                                    (c.row_state(t), c.col_state(t))))
         info = self.current_info()
         self._update_tooltip(info if self.pin is None else self.info_at(self.hover))
         ic, oc = c.default_channels(cyc)
@@ -253,13 +294,40 @@ class PlanPanel(QObject):
 
     def _draw_ofm(self, cyc, oc, info) -> None:
         c = self.cycles
-        img = c.ofm_image(self.t, oc)
-        self.ofm.set_plane(img, pal.FIXED_TABLE)
+        self._ofm_channel = oc
+        if self.values is not None:
+            img, _, state = self.values.ofm(self.t, oc)
+            self.ofm.set_plane(img, VALUE_TABLE)
+            done, part = int(np.count_nonzero(state == 2)), int(np.count_nonzero(state == 1))
+            sums = f" · running sums ±{self.values.ofm_scale(oc):,} (faded: partial)"
+        else:
+            img = c.ofm_image(self.t, oc)
+            self.ofm.set_plane(img, pal.FIXED_TABLE)
+            done = int(np.count_nonzero(img == pal.INDEX["ofm_complete"]))
+            part = int(np.count_nonzero(img == pal.INDEX["ofm_partial"]))
+            sums = ""
         self.ofm.set_frame(*c.ofm_block(cyc))
         self.ofm.set_marker(info.ofm if info is not None else None)
-        done = int(np.count_nonzero(img == pal.INDEX["ofm_complete"]))
-        part = int(np.count_nonzero(img == pal.INDEX["ofm_partial"]))
-        self.ofm.set_title(f"<b>OFM</b> channel {oc} · {done:,} complete, {part:,} partial of {img.size:,}")
+        self.ofm.set_title(f"<b>OFM</b> channel {oc} · {done:,} complete, {part:,} partial of {img.size:,}{sums}")
+        if self.ofm_hover is not None:
+            self._ofm_hovered(self.ofm_hover)
+
+    def ofm_text(self, pixel: tuple[int, int]) -> str:
+        """The hovered OFM output: its value and contributing cycles (values mode), else its state."""
+        oc, (y, x) = self._ofm_channel, pixel
+        if self.values is not None:
+            return self.values.ofm_text(self.t, oc, y, x)
+        state = int(self.cycles.schedule.ofm_state(self.t, oc)[y, x])
+        return f"output (channel {oc}, {y}, {x}): {('not started', 'partial', 'complete')[state]} after cycle {self.t:,}"
+
+    def _ofm_hovered(self, pixel) -> None:
+        self.ofm_hover = pixel
+        if pixel is None or self.cycles is None:
+            QToolTip.hideText()
+            return
+        text = self.ofm_text(pixel)
+        if text != QToolTip.text():
+            QToolTip.showText(QCursor.pos(), text, self.ofm)
 
     # --- cells -----------------------------------------------------------------------------
     def info_at(self, cell: tuple[int, int] | None) -> CellInfo | None:
@@ -282,6 +350,8 @@ class PlanPanel(QObject):
         """Show the hovered cell's meaning at the cursor; hide it off the array and on unused
         cells. Unchanged text is not shown again (no flicker while the cursor rests)."""
         text = info.tooltip() if info is not None and info.kind != "unused" else ""
+        if text and self.values is not None:
+            text = "\n".join([text, *self.values.cell_lines(self.t, info.row, info.col)])
         if text == self.tooltip_text:
             return
         self.tooltip_text = text

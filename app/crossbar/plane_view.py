@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -51,9 +51,12 @@ class PlaneView(QWidget):
     """A title line (a QLabel: its text changes every cycle without re-laying out the
     scene) above a pyqtgraph view of the plane."""
 
+    hovered = Signal(object)  # (y, x) of the plane pixel under the mouse, or None off the plane
+
     def __init__(self, name: str, parent=None):
         super().__init__(parent)
         self.setObjectName(name)
+        self._hover = None
         self.title = QLabel()
         self.title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
         self.title.setTextFormat(Qt.RichText)
@@ -79,6 +82,7 @@ class PlaneView(QWidget):
         self._user_range = False  # the user panned or zoomed since
         self.vb.sigResized.connect(self._resized)
         self.vb.sigRangeChangedManually.connect(self._user_moved)
+        self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
 
     def set_title_wrap(self, wrap: bool) -> None:
         """Presentation mode: a narrow pane's title takes two lines rather than lose its end."""
@@ -108,6 +112,21 @@ class PlaneView(QWidget):
         self._want = QRectF(want)
         self._user_range = False
         self.vb.setRange(fill_rect(want, self._plane_rect(), self._view_aspect()), padding=0)
+
+    def pixel_at(self, x: float, y: float) -> tuple[int, int] | None:
+        """The plane pixel (y, x) at view coordinates (x, y), or None off the plane."""
+        if self._extent is None:
+            return None
+        ey, ex, eh, ew = self._extent
+        py, px = int(np.floor(y + 0.5)), int(np.floor(x + 0.5))
+        return (py, px) if ey <= py < ey + eh and ex <= px < ex + ew else None
+
+    def _mouse_moved(self, pos) -> None:
+        p = self.vb.mapSceneToView(pos)
+        cell = self.pixel_at(p.x(), p.y()) if self.vb.sceneBoundingRect().contains(pos) else None
+        if cell != self._hover:  # reported when the pixel changes, not per mouse move
+            self._hover = cell
+            self.hovered.emit(cell)
 
     def _user_moved(self, *_) -> None:
         self._user_range = True

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QMenu, QSizePolicy, QToolBar, QToolButton,
-                               QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QMenu, QSizePolicy, QSpinBox, QToolBar,
+                               QToolButton, QWidget)
 
 from app import method_style
 
@@ -12,7 +12,8 @@ from .modes import MODES
 from .plan_panel import HIGHLIGHTS
 
 EXPORTS = (("png", "View as PNG…"), ("svg", "View as SVG…"), ("gif", "Playback as GIF…"),
-           ("mp4", "Playback as MP4…"), ("csv", "Cell map as CSV…"), ("json", "Cell map as JSON…"))
+           ("mp4", "Playback as MP4…"), ("csv", "Cell map as CSV…"), ("json", "Cell map as JSON…"),
+           ("trace_json", "Cycle values (trace) as JSON…"), ("trace_csv", "Cycle values (trace) as CSV…"))
 
 
 class CrossbarToolbar(QWidget):
@@ -23,6 +24,8 @@ class CrossbarToolbar(QWidget):
     compare_method_chosen = Signal(str)
     export_chosen = Signal(str)
     compressed_view_chosen = Signal(str)  # "repacked" or "dense"
+    values_toggled = Signal(bool)
+    seed_chosen = Signal(int)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -50,6 +53,17 @@ class CrossbarToolbar(QWidget):
         self.fit.setText("Fit")
         self.fit.setToolTip("Show the whole array (pan: drag, zoom: wheel)")
         self.fit.clicked.connect(self.fit_clicked)
+        self.values = QCheckBox("Values")
+        self.values.setToolTip("Show the numbers each cycle computes: the input value on every row (strip "
+                               "left of the grid), each column's partial sum (strip above), the running "
+                               "sums on the OFM; hover a cell or an output for its numbers. Random inputs "
+                               "(and weights, unless the layer's are known) from the seed beside it")
+        self.values.toggled.connect(self.values_toggled)
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setPrefix("seed ")
+        self.seed.setToolTip("Seed of the random inputs and weights of values mode (as xbarscope-cli trace --seed)")
+        self.seed.editingFinished.connect(lambda: self.seed_chosen.emit(self.seed.value()))
         self.compare = QCheckBox("Compare")
         self.compare.setToolTip("Two methods on this layer side by side, played in proportional time")
         self.compare.toggled.connect(self.compare_toggled)
@@ -70,14 +84,19 @@ class CrossbarToolbar(QWidget):
         self.other.setToolTip("The method to compare with")
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        # Values after Compare: on a narrow row (presentation text) the toolbar's » menu takes the
+        # last widgets first, and the colour mode, highlight and compare must stay in sight.
         actions = {w: self.bar.addWidget(w) for w in (self.mode, self.highlight, self.compressed, self.fit, spacer,
-                                                       self.compare,
-                                                       self.other, self.export)}
+                                                       self.compare, self.other, self.values, self.seed,
+                                                       self.export)}
         # Presentation mode keeps every choice a talk may need (colour mode, highlight,
         # compare); only the export menu goes (a toolbar hides a widget through its action).
         self.talk_hidden = [actions[self.export]]
         self._compressed_action = actions[self.compressed]
         self._compressed_action.setVisible(self.compressed.isEnabled())
+        self._seed_action = actions[self.seed]
+        self._seed_action.setVisible(False)  # only with values on
+        self.values.toggled.connect(self._seed_action.setVisible)
 
     def set_methods(self, methods: list[str], current: str | None) -> None:
         """Methods to compare with (all but the one shown); keeps the choice when possible."""

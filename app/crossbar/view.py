@@ -121,6 +121,8 @@ class CrossbarView(QWidget):
         tb.compare_method_chosen.connect(lambda _m: self._update_compare())
         tb.export_chosen.connect(self.exports.export)
         tb.compressed_view_chosen.connect(self.set_compressed_view)
+        tb.values_toggled.connect(lambda on: self.set_values(on))
+        tb.seed_chosen.connect(lambda seed: self.set_values(self.panel.values_on, seed))
         pb.cycle_changed.connect(self._cycle_changed)
         pb.next_change = self._next_change
         self.controls.order_chosen.connect(self.set_order)
@@ -225,6 +227,19 @@ class CrossbarView(QWidget):
         self.toolbar.set_mode(mode)
         if self.comparing:
             self.compare.set_mode(mode)
+
+    def set_values(self, on: bool, seed: int | None = None) -> None:
+        """Values mode (app.crossbar.values): the numbers of every cycle on the strips, the OFM
+        and in the tooltips; `seed` of the random operands (kept when None)."""
+        self.panel.set_values(on, seed)
+        tb = self.toolbar
+        for box, value in ((tb.values, on), (tb.seed, self.panel.seed)):
+            box.blockSignals(True)
+            box.setChecked(value) if box is tb.values else box.setValue(value)
+            box.blockSignals(False)
+        tb._seed_action.setVisible(on)
+        if self.panel.values_problem:
+            self.status.emit(f"Values mode: {self.panel.values_problem}")
 
     def set_highlight(self, kind: str) -> None:
         """Outline the cells related to the pinned cell: none, weight, copy or pixel."""

@@ -1,0 +1,144 @@
+"""Values mode: the numbers a cycle computes, as palette indices for the strips and the OFM.
+
+The engine's `Trace` gives every cycle by random access (the input value on each row, each
+column's partial sum, the running OFM accumulators from a closed form): jumping to cycle
+10 million costs what cycle 10 costs. This module only turns those numbers into colours
+and words. Pure numpy (no Qt): the view and tests use it alike.
+
+Colours: one diverging ramp, white at 0, red positive, blue negative (inputs are never
+negative, so they are white to red). The OFM shows complete outputs on the full ramp and
+outputs still adding up (partial) on the same ramp faded toward white; outputs not started
+keep the plane's idle grey. Rows driven with padding and columns past the OFM edge keep
+the strips' fixed greys.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from engine.plan import Plan
+from engine.trace import CycleValues, Trace, trace_operands
+
+from . import palette as pal
+
+LEVELS = 111  # odd: level 55 is exactly 0
+FULL, FADED = 32, 32 + 112  # first palette index of each ramp (112 entries each, 32..255)
+_MID = LEVELS // 2
+
+
+def _table() -> np.ndarray:
+    table = pal.palette(np.zeros((0, 3), dtype=np.uint8))
+    ramp = pal.diverging(LEVELS).astype(np.float64)
+    table[FULL:FULL + LEVELS] = np.rint(ramp).astype(np.uint8)
+    table[FADED:FADED + LEVELS] = np.rint(ramp * 0.45 + 255 * 0.55).astype(np.uint8)
+    return table
+
+
+VALUE_TABLE = _table()
+
+
+def value_index(values, scale: float, faded: bool = False) -> np.ndarray:
+    """Palette index of each value on the ramp whose ends are -scale and +scale."""
+    v = np.asarray(values, dtype=np.float64)
+    level = np.clip(np.rint(v / max(float(scale), 1.0) * _MID) + _MID, 0, LEVELS - 1).astype(np.uint8)
+    return level + np.uint8(FADED if faded else FULL)
+
+
+def value_hex(value: float, scale: float) -> str:
+    return pal.hex_of(VALUE_TABLE, int(value_index([value], scale)[0]))
+
+
+class PlanValues:
+    """The values of one plan's cycles on seeded (or a model's quantized) integer operands."""
+
+    def __init__(self, plan: Plan, order: str = "weight", seed: int = 0, model_weights=None):
+        self.plan, self.seed = plan, seed
+        ints = model_weights is not None and np.asarray(model_weights).dtype.kind in "iu"
+        self.operands = trace_operands(plan.layer, plan.array, plan, seed, None if ints else model_weights)
+        if ints:  # the view's weights are already the array's integers: used as they are
+            self.operands = replace(self.operands, w=np.asarray(model_weights, dtype=np.int64), weights="model")
+        self.trace = Trace.of(plan, self.operands, order)
+        self.weights_from = self.operands.weights  # "random" or "model"
+        self.x_scale = max(1, int(np.abs(self.operands.x).max(initial=0)))
+        self._ofm_scale: dict[int, int] = {}
+        self._last: CycleValues | None = None
+
+    def cycle(self, t: int) -> CycleValues:
+        if self._last is None or self._last.cycle.index != t:
+            self._last = self.trace.cycle(t)
+        return self._last
+
+    def partial_scale(self, t: int) -> int:
+        """The strip's scale this cycle: the largest partial sum a column feeds an output with."""
+        cv = self.cycle(t)
+        return max(1, int(np.abs(cv.partial[cv.feeding]).max(initial=0)))
+
+    def strips(self, t: int) -> tuple[np.ndarray, np.ndarray]:
+        """(row strip, column strip) palette indices of cycle t (VALUE_TABLE)."""
+        cv = self.cycle(t)
+        rows = np.full(cv.row_values.size, pal.INDEX["strip_unused"], dtype=np.uint8)
+        real = cv.driven & ~cv.rows.padding
+        rows[real] = value_index(cv.row_values[real], self.x_scale)
+        rows[cv.rows.padding] = pal.INDEX["padding"]
+        cols = np.full(cv.partial.size, pal.INDEX["strip_unused"], dtype=np.uint8)
+        cols[cv.feeding] = value_index(cv.partial[cv.feeding], self.partial_scale(t))
+        cols[cv.cols.past_edge] = pal.INDEX["past_edge"]
+        return rows, cols
+
+    def ofm_scale(self, oc: int) -> int:
+        """Channel oc's colour scale: the largest |output| it ends with (fixed over the cycles)."""
+        if oc not in self._ofm_scale:
+            final, _ = self.trace.accumulator(self.trace.total - 1, oc)
+            self._ofm_scale[oc] = max(1, int(np.abs(final).max(initial=0)))
+        return self._ofm_scale[oc]
+
+    def ofm(self, t: int, oc: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(palette image, values, state) of OFM channel oc after cycle t."""
+        values, state = self.trace.accumulator(t, oc)
+        scale = self.ofm_scale(oc)
+        img = np.full(values.shape, pal.INDEX["ofm_idle"], dtype=np.uint8)
+        img[state == 1] = value_index(values[state == 1], scale, faded=True)
+        img[state == 2] = value_index(values[state == 2], scale)
+        return img, values, state
+
+    # --- words -------------------------------------------------------------------------------
+    def cell_lines(self, t: int, row: int, col: int) -> list[str]:
+        """What the cell's row and column carry in cycle t (for the hover tooltip)."""
+        cv, a = self.cycle(t), self.plan.array
+        lines = []
+        if cv.rows.padding[row]:
+            lines.append("input: 0 (padding)")
+        elif cv.rows.c[row] >= 0:
+            lines.append(f"input: {int(cv.row_values[row])} (IFM channel {int(cv.rows.c[row])} at "
+                         f"({int(cv.rows.iy[row])}, {int(cv.rows.ix[row])}))")
+        if cv.feeding[col]:
+            cpw = a.cells_per_weight
+            text = f"column partial sum: {int(cv.partial[col]):,}"
+            if cpw > 1:
+                q = int(cv.col_bit[col])
+                text += (f" (bit slice {q}: x2^{q * a.cell_bits}); the weight's {cpw} columns add up to "
+                         f"{int(cv.recombined[col // cpw]):,}")
+            lines.append(text)
+            if cv.rows.c[row] >= 0:
+                w = int(self.trace.weights(t, row, col))
+                lines.append(f"weight (recombined): {w}, product {w * int(cv.row_values[row]):,}")
+        elif cv.cols.past_edge[col]:
+            lines.append("column past the OFM edge: its sum is not used")
+        return lines
+
+    def ofm_text(self, t: int, oc: int, y: int, x: int) -> str:
+        """'output (oc, y, x) = 1,234 after cycle t, partial: 2 of 3 row tiles added (cycles …)'."""
+        values, state = self.trace.accumulator(t, oc)
+        cycles, _ = self.trace.contributions(oc, y, x)
+        real = cycles[cycles < self.trace.total]
+        done = int(np.count_nonzero(real <= t))
+        word = ("complete" if state[y, x] == 2 else "partial" if state[y, x] == 1 else "not started")
+        listed = ", ".join(f"{int(c):,}" for c in real[:8]) + (" …" if real.size > 8 else "")
+        return (f"output (channel {oc}, {y}, {x}) = {int(values[y, x]):,} after cycle {t:,}: {word}, "
+                f"{done} of {real.size} contributing cycles added (cycles {listed})")
+
+    def caption(self, t: int) -> str:
+        source = "the model's quantized weights" if self.weights_from == "model" else "random weights"
+        return (f"values · random inputs 0…{self.x_scale}, {source} (seed {self.seed}) · "
+                f"partial sums this cycle ±{self.partial_scale(t):,}")

@@ -1,0 +1,182 @@
+"""Values mode of the crossbar view: the strips, the OFM and the tooltips show the engine
+trace's numbers (inputs, partial sums, running sums), for any cycle, random or model weights."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine import ArraySpec, ConvLayer, map_layer
+from engine.simulate import direct_conv
+from engine.trace import Trace
+
+from app.crossbar import palette as pal
+from app.crossbar.values import FADED, FULL, LEVELS, VALUE_TABLE, PlanValues, value_index
+
+from .test_crossbar_support import SMALL, WEIGHTS, make_view, small_plan  # noqa: F401 (fixture)
+
+
+def test_value_ramp_ends_and_zero():
+    assert value_index([0], 10)[0] == FULL + LEVELS // 2
+    top = FULL + LEVELS - 1
+    assert value_index([-10, 10, 99, -99], 10).tolist() == [FULL, top, top, FULL]  # clipped at the ends
+    assert value_index([0], 10, faded=True)[0] == FADED + LEVELS // 2
+    mid = VALUE_TABLE[FULL + LEVELS // 2]
+    assert (mid >= 240).all()  # white at zero
+    assert VALUE_TABLE[FULL + LEVELS - 1][0] > VALUE_TABLE[FULL + LEVELS - 1][2]  # red for positive
+    assert (VALUE_TABLE[:26] == pal.FIXED_TABLE[:26]).all()  # padding and edge greys as the grid's
+
+
+@pytest.mark.parametrize("method", ["im2col", "sdk", "vw-sdk", "pairs"])
+def test_strips_and_ofm_are_the_trace_of_every_cycle(method):
+    plan = small_plan(method) if method != "pairs" else map_layer(SMALL, ArraySpec(32, 32, 1, 2), "pairs")
+    values = PlanValues(plan, seed=3)
+    trace = Trace.of(plan, values.operands)
+    for t in (0, plan.cycles // 2, plan.cycles - 1):
+        cv = trace.cycle(t)
+        rows, cols = values.strips(t)
+        real = cv.driven & ~cv.rows.padding
+        assert (rows[real] == value_index(cv.row_values[real], values.x_scale)).all()
+        assert (rows[cv.rows.padding] == pal.INDEX["padding"]).all()
+        assert (rows[~cv.driven] == pal.INDEX["strip_unused"]).all()
+        scale = max(1, int(np.abs(cv.partial[cv.feeding]).max(initial=0)))
+        assert (cols[cv.feeding] == value_index(cv.partial[cv.feeding], scale)).all()
+        assert (cols[cv.cols.past_edge] == pal.INDEX["past_edge"]).all()
+        img, acc, state = values.ofm(t, 1)
+        want, want_state = trace.accumulator(t, 1)
+        assert (acc == want).all() and (state == want_state).all()
+        assert (img[state == 0] == pal.INDEX["ofm_idle"]).all()
+        assert (img[state == 1] >= FADED).all() and (img[state == 2] < FADED).all()
+    _, final, state = values.ofm(plan.cycles - 1, 1)
+    assert (state == 2).all() and (final == trace.expected()[1]).all()  # the running sums end at the output
+
+
+def test_the_view_weights_are_used_as_they_are_and_sum_to_the_convolution():
+    plan = small_plan()
+    values = PlanValues(plan, seed=0, model_weights=WEIGHTS)
+    assert values.weights_from == "model" and (values.operands.w == WEIGHTS).all()
+    _, final, _ = values.ofm(plan.cycles - 1, 2)
+    assert (final == direct_conv(SMALL, values.operands.x, WEIGHTS)[2]).all()
+    assert "model's quantized weights" in values.caption(0) and "seed 0" in values.caption(0)
+
+
+def test_hover_words_give_the_row_input_the_column_sum_and_the_weight():
+    plan = small_plan()  # 2-bit weights in 1-bit cells: two columns per weight
+    values = PlanValues(plan, seed=1, model_weights=WEIGHTS)
+    t = 4
+    cv = values.cycle(t)
+    row = int(np.flatnonzero(cv.driven & ~cv.rows.padding)[0])
+    col = int(np.flatnonzero(cv.feeding)[0])
+    lines = values.cell_lines(t, row, col)
+    assert lines[0] == (f"input: {int(cv.row_values[row])} (IFM channel {int(cv.rows.c[row])} at "
+                        f"({int(cv.rows.iy[row])}, {int(cv.rows.ix[row])}))")
+    assert lines[1].startswith(f"column partial sum: {int(cv.partial[col]):,} (bit slice {int(cv.col_bit[col])}")
+    assert f"add up to {int(cv.recombined[col // 2]):,}" in lines[1]
+    w = int(values.trace.weights(t, row, col))
+    assert lines[2] == f"weight (recombined): {w}, product {w * int(cv.row_values[row]):,}"
+    oc, y, x = 0, 2, 2
+    text = values.ofm_text(t, oc, y, x)
+    acc, _ = values.trace.accumulator(t, oc)
+    assert text.startswith(f"output (channel 0, 2, 2) = {int(acc[y, x]):,} after cycle 4")
+
+
+def test_values_mode_in_the_view_any_cycle_and_back(make_view):
+    view = make_view()
+    view.set_values(True, seed=5)
+    panel = view.panel
+    assert panel.values is not None and panel.values.seed == 5 and view.toolbar.values.isChecked()
+    assert view.toolbar.seed.value() == 5
+    last = panel.cycles.total - 1
+    view.set_cycle(last)
+    rows, cols = panel.values.strips(last)
+    assert (view.grid._row_state == rows).all() and (view.grid._col_state == cols).all()
+    assert view.grid.row_strip.lut is VALUE_TABLE
+    assert view.ofm.image.lut is VALUE_TABLE and "running sums" in view.ofm.title.text()
+    assert "values · random inputs" in view.grid.title.text
+    view.set_values(False)
+    assert panel.values is None and view.ofm.image.lut is pal.FIXED_TABLE
+    assert (view.grid._row_state == panel.cycles.row_state(last)).all()
+
+
+def test_a_tile_change_in_values_mode_says_reprogrammed(make_view):
+    view = make_view()
+    view.set_values(True)
+    panel = view.panel
+    change = panel.cycles.schedule.next_tile_change(0)
+    view.set_cycle(change)
+    assert panel.tile_marked and "reprogrammed: row tile" in view.grid.title.text
+
+
+def test_ofm_hover_names_the_output(make_view):
+    view = make_view()
+    view.set_values(True, seed=2)
+    view.set_cycle(3)
+    assert view.ofm.pixel_at(2.2, 1.9) == (2, 2) and view.ofm.pixel_at(-5, 0) is None
+    text = view.panel.ofm_text((2, 2))
+    assert text == view.panel.values.ofm_text(3, view.panel._ofm_channel, 2, 2)
+    view.set_values(False)
+    assert view.panel.ofm_text((0, 0)).startswith("output (channel")
+
+
+def test_weights_the_array_cannot_hold_turn_values_off_with_a_message(make_view):
+    layer = ConvLayer("big", 6, 6, 3, 4, 3, 3)
+    plan = map_layer(layer, ArraySpec(32, 32, 1, 1), "im2col")
+    view = make_view(layer, plan)
+    messages = []
+    view.status.connect(messages.append)
+    view.panel.weights = np.full((4, 3, 3, 3), 7, dtype=np.int64)  # 1-bit weights cannot hold 7
+    view.set_values(True)
+    assert view.panel.values is None and messages and messages[-1].startswith("Values mode:")
+
+
+def _export(qtbot, view, kind, path, monkeypatch, cycles):
+    from app.crossbar import animation_dialog
+
+    monkeypatch.setattr(animation_dialog, "ask_cycle_range", lambda *a: cycles)
+    with qtbot.waitSignal(view.exports.done, timeout=20000) as sig:
+        assert view.exports.export(kind, str(path))
+    qtbot.waitUntil(lambda: not view.exports.slot.busy)
+    return sig.args[0]
+
+
+def test_trace_export_writes_what_values_mode_shows_and_sums_to_the_convolution(qtbot, make_view, tmp_path,
+                                                                                monkeypatch):
+    import json
+
+    from engine.trace_format import cycle_dict, read_trace_csv
+
+    tmp_path = tmp_path / "out"  # tmp_path also holds the test's private home
+    tmp_path.mkdir()
+    view = make_view()
+    view.set_values(True, seed=9)
+    total = view.panel.cycles.total
+    result = _export(qtbot, view, "trace_json", tmp_path / "t.json", monkeypatch, (0, total - 1))
+    assert result.count == total and list(tmp_path.iterdir()) == [tmp_path / "t.json"]
+    doc = json.loads((tmp_path / "t.json").read_text())
+    values = view.panel.values
+    assert doc["seed"] == 9 and doc["X"] == values.operands.x.tolist() and doc["W"] == values.operands.w.tolist()
+    assert doc["trace"][5] == json.loads(json.dumps(cycle_dict(values.trace.cycle(5))))
+    plan = view.panel.plan
+    cpw, bits = plan.array.cells_per_weight, plan.array.cell_bits
+    ofm = np.zeros((SMALL.out_c, SMALL.out_h, SMALL.out_w), dtype=np.int64)
+    for cycle in doc["trace"]:  # every partial sum, at its reported output, times its slice's weight
+        for column, _copy, oc, bit, pix, partial in cycle["columns"]:
+            ofm[oc, pix[0], pix[1]] += partial * 2 ** (bit * bits)
+    assert cpw == 2 and (ofm == direct_conv(SMALL, np.array(doc["X"]), np.array(doc["W"]))).all()
+    _export(qtbot, view, "trace_csv", tmp_path / "t.csv", monkeypatch, (3, 7))
+    back = read_trace_csv((tmp_path / "t.csv").read_text())
+    assert back["seed"] == 9 and [c["cycle"] for c in back["trace"]] == [3, 4, 5, 6, 7]
+
+
+def test_a_trace_too_large_is_refused_before_any_work(make_view, tmp_path, monkeypatch, dialog_script):
+    from app.crossbar import animation_dialog
+    from engine.trace_format import MAX_TRACE_CYCLES
+
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    layer = ConvLayer("wide", 400, 400, 1, 1, 3, 3)
+    plan = map_layer(layer, ArraySpec(32, 32, 1, 1), "im2col")
+    view = make_view(layer, plan)
+    monkeypatch.setattr(animation_dialog, "ask_cycle_range", lambda *a: (0, MAX_TRACE_CYCLES + 5))
+    assert view.exports.export("trace_json", str(tmp_path / "t.json")) is False
+    assert dialog_script.errors[-1][0] == "Export failed" and "a trace holds at most" in dialog_script.errors[-1][1]
+    assert not view.exports.slot.busy and list(tmp_path.iterdir()) == []
