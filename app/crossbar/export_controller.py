@@ -189,7 +189,8 @@ class ExportController(QObject):
     def animation_request(self, path: str, options) -> AnimationRequest:
         panel = self.view.panel
         spec = FrameSpec(panel.plan, panel.cycles.schedule.order, panel.mode, panel.weights,
-                         options.width, options.height)
+                         options.width, options.height,
+                         values_seed=panel.seed if panel.values is not None else None)
         return AnimationRequest(spec, path, options.first, options.last, options.step, options.fps)
 
     def cell_map_request(self, path: str) -> CellMapRequest:

@@ -39,6 +39,7 @@ class FrameSpec:
     height: int = 720
     title: str = ""
     channels: tuple[int, int] | None = None  # (input, output) channel of the planes; None: per tile
+    values_seed: int | None = None  # values mode (app.crossbar.values) with this seed; None: off
 
 
 def _font(size: int):
@@ -159,6 +160,15 @@ class FrameRenderer:
         self.ofm_area = (top + lh, rx + half + m, bottom - top - lh, rw - half - m)
         self._ifm_view = None  # (y, x, size) of the IFM crop, re-centred when the PW leaves it
         self.table = self.cycles.legend(self.cycles.cycle(0), spec.mode).table
+        self.values = None
+        if spec.values_seed is not None:
+            from .values import COMPACT_RAMPS, PlanValues, write_ramps
+
+            w = spec.weights
+            L = spec.plan.layer
+            fits = w is not None and tuple(np.shape(w)) == (L.out_c, L.group_in_c, L.k_h, L.k_w)
+            self.values = PlanValues(spec.plan, spec.order, spec.values_seed, w if fits else None, COMPACT_RAMPS)
+            self.table = write_ramps(self.table.copy(), COMPACT_RAMPS)
 
     def palette_bytes(self) -> bytes:
         return self.table.astype(np.uint8).tobytes()
@@ -183,6 +193,9 @@ class FrameRenderer:
         if not spec.title and p.compression is not None:
             title += " · skipped rows in place (hatched)" if not p.compression.repacked else " · repacked array"
         texts.append((self.header[0], self.header[1], f"{title} · colour: {legend.title.lower()}", self.font, IX["text"]))
+        if self.values is not None:  # under the title, above the grid
+            texts.append((self.header[0] + max(10, spec.height // 34) + 3, self.header[1], self.values.caption(t),
+                          self.small, IX["muted_text"]))
         texts.append((self.footer[0], self.footer[1], c.status(t), self.font, IX["text"]))
         return self._text(frame, texts)
 
@@ -209,10 +222,14 @@ class FrameRenderer:
         ri, ci = _sample(rows, gh), _sample(cols, gw)
         img = c.tile_image(cyc, self.spec.mode, self.spec.weights)
         block = img[(ri * img.shape[0]) // rows][:, (ci * img.shape[1]) // cols]
-        rstate, cstate = c.row_state(t)[ri], c.col_state(t)[ci]
-        dim_r, dim_c = rstate == IX["padding"], cstate == IX["past_edge"]
-        block[dim_r] = DIM[block[dim_r]]
-        block[:, dim_c] = DIM[block[:, dim_c]]
+        if self.values is None:
+            rstate, cstate = c.row_state(t)[ri], c.col_state(t)[ci]
+            dim_r, dim_c = rstate == IX["padding"], cstate == IX["past_edge"]
+            block[dim_r] = DIM[block[dim_r]]
+            block[:, dim_c] = DIM[block[:, dim_c]]
+        else:  # the strips carry the values; the dimmed colours' entries hold the value ramps
+            rs, cs = self.values.strips(t)
+            rstate, cstate = rs[ri], cs[ci]
         frame[y0:y0 + gh, x0:x0 + gw] = block
         frame[y0:y0 + gh, ax:ax + s] = rstate[:, None]
         frame[ay:ay + s, x0:x0 + gw] = cstate[None, :]
@@ -400,11 +417,15 @@ class FrameRenderer:
 
     def _ofm(self, frame, t, cyc, oc) -> list:
         c = self.cycles
-        img = c.ofm_image(t, oc)
+        if self.values is None:
+            img = c.ofm_image(t, oc)
+            done = int(np.count_nonzero(img == IX["ofm_complete"]))
+        else:
+            img, _, state = self.values.ofm(t, oc)
+            done = int(np.count_nonzero(state == 2))
         f, y0, x0 = self._fit(self.ofm_area, *img.shape)
         self._plane(frame, self.ofm_area, img, f, y0, x0)
         by, bx, bh, bw = c.ofm_block(cyc)
         draw_box(frame, y0 + int(by * f), x0 + int(bx * f), max(2, int(bh * f)), max(2, int(bw * f)), IX["pw"], 1)
-        done = int(np.count_nonzero(img == IX["ofm_complete"]))
         return [(self.ofm_area[0], self.ofm_area[1], f"OFM ch. {oc} · {done:,} / {img.size:,} done",
                  self.small, IX["text"])]

@@ -24,25 +24,31 @@ from . import palette as pal
 
 LEVELS = 111  # odd: level 55 is exactly 0
 FULL, FADED = 32, 32 + 112  # first palette index of each ramp (112 entries each, 32..255)
-_MID = LEVELS // 2
+RAMPS = (LEVELS, FULL, FADED)  # the view's: strips and planes have a table of their own
+# Exported frames hold grid, strips and planes in one palette: their ramps take the entries
+# of the dimmed category colours (values mode does not dim the grid), the colours stay.
+COMPACT_RAMPS = (55, pal.FIRST_CLASS + pal.DIM_OFFSET, pal.FIRST_CLASS + pal.DIM_OFFSET + 56)
 
 
-def _table() -> np.ndarray:
-    table = pal.palette(np.zeros((0, 3), dtype=np.uint8))
-    ramp = pal.diverging(LEVELS).astype(np.float64)
-    table[FULL:FULL + LEVELS] = np.rint(ramp).astype(np.uint8)
-    table[FADED:FADED + LEVELS] = np.rint(ramp * 0.45 + 255 * 0.55).astype(np.uint8)
+def write_ramps(table: np.ndarray, ramps=RAMPS) -> np.ndarray:
+    """`table` with the full and the faded value ramps written at their entries."""
+    levels, full, faded = ramps
+    ramp = pal.diverging(levels).astype(np.float64)
+    table[full:full + levels] = np.rint(ramp).astype(np.uint8)
+    table[faded:faded + levels] = np.rint(ramp * 0.45 + 255 * 0.55).astype(np.uint8)
     return table
 
 
-VALUE_TABLE = _table()
+VALUE_TABLE = write_ramps(pal.palette(np.zeros((0, 3), dtype=np.uint8)))
 
 
-def value_index(values, scale: float, faded: bool = False) -> np.ndarray:
+def value_index(values, scale: float, faded: bool = False, ramps=RAMPS) -> np.ndarray:
     """Palette index of each value on the ramp whose ends are -scale and +scale."""
+    levels, full, fade = ramps
+    mid = levels // 2
     v = np.asarray(values, dtype=np.float64)
-    level = np.clip(np.rint(v / max(float(scale), 1.0) * _MID) + _MID, 0, LEVELS - 1).astype(np.uint8)
-    return level + np.uint8(FADED if faded else FULL)
+    level = np.clip(np.rint(v / max(float(scale), 1.0) * mid) + mid, 0, levels - 1).astype(np.uint8)
+    return level + np.uint8(fade if faded else full)
 
 
 def value_hex(value: float, scale: float) -> str:
@@ -52,8 +58,8 @@ def value_hex(value: float, scale: float) -> str:
 class PlanValues:
     """The values of one plan's cycles on seeded (or a model's quantized) integer operands."""
 
-    def __init__(self, plan: Plan, order: str = "weight", seed: int = 0, model_weights=None):
-        self.plan, self.seed = plan, seed
+    def __init__(self, plan: Plan, order: str = "weight", seed: int = 0, model_weights=None, ramps=RAMPS):
+        self.plan, self.seed, self.ramps = plan, seed, ramps
         ints = model_weights is not None and np.asarray(model_weights).dtype.kind in "iu"
         self.operands = trace_operands(plan.layer, plan.array, plan, seed, None if ints else model_weights)
         if ints:  # the view's weights are already the array's integers: used as they are
@@ -79,10 +85,10 @@ class PlanValues:
         cv = self.cycle(t)
         rows = np.full(cv.row_values.size, pal.INDEX["strip_unused"], dtype=np.uint8)
         real = cv.driven & ~cv.rows.padding
-        rows[real] = value_index(cv.row_values[real], self.x_scale)
+        rows[real] = value_index(cv.row_values[real], self.x_scale, ramps=self.ramps)
         rows[cv.rows.padding] = pal.INDEX["padding"]
         cols = np.full(cv.partial.size, pal.INDEX["strip_unused"], dtype=np.uint8)
-        cols[cv.feeding] = value_index(cv.partial[cv.feeding], self.partial_scale(t))
+        cols[cv.feeding] = value_index(cv.partial[cv.feeding], self.partial_scale(t), ramps=self.ramps)
         cols[cv.cols.past_edge] = pal.INDEX["past_edge"]
         return rows, cols
 
@@ -98,8 +104,8 @@ class PlanValues:
         values, state = self.trace.accumulator(t, oc)
         scale = self.ofm_scale(oc)
         img = np.full(values.shape, pal.INDEX["ofm_idle"], dtype=np.uint8)
-        img[state == 1] = value_index(values[state == 1], scale, faded=True)
-        img[state == 2] = value_index(values[state == 2], scale)
+        img[state == 1] = value_index(values[state == 1], scale, True, self.ramps)
+        img[state == 2] = value_index(values[state == 2], scale, ramps=self.ramps)
         return img, values, state
 
     # --- words -------------------------------------------------------------------------------

@@ -180,3 +180,25 @@ def test_a_trace_too_large_is_refused_before_any_work(make_view, tmp_path, monke
     assert view.exports.export("trace_json", str(tmp_path / "t.json")) is False
     assert dialog_script.errors[-1][0] == "Export failed" and "a trace holds at most" in dialog_script.errors[-1][1]
     assert not view.exports.slot.busy and list(tmp_path.iterdir()) == []
+
+
+def test_exported_frames_show_the_values_in_one_palette():
+    """A values-mode GIF frame: the strips hold the trace's values on the compact ramps, the
+    grid keeps its category colours, and the palette maps both."""
+    from app.crossbar.export_frames import FrameRenderer, FrameSpec
+    from app.crossbar.values import COMPACT_RAMPS
+
+    plan = small_plan()
+    renderer = FrameRenderer(FrameSpec(plan, width=640, height=360, values_seed=4))
+    values = PlanValues(plan, seed=4, ramps=COMPACT_RAMPS)
+    frame = renderer.render(6)
+    rows, cols = values.strips(6)
+    levels, full, faded = COMPACT_RAMPS
+    shown = set(np.unique(frame).tolist())
+    assert set(rows[rows >= full].tolist()) <= shown and set(cols[cols >= full].tolist()) <= shown
+    assert (renderer.table[full + levels // 2] >= 240).all()  # white at zero, as in the view
+    assert renderer.table[full + levels - 1][0] > renderer.table[full + levels - 1][2]  # red for positive
+    assert (renderer.table[pal.FIRST_CLASS:pal.FIRST_CLASS + 8] == FrameRenderer(
+        FrameSpec(plan, width=640, height=360)).table[pal.FIRST_CLASS:pal.FIRST_CLASS + 8]).all()
+    img, _, _ = values.ofm(6, renderer.cycles.default_channels(renderer.cycles.cycle(6))[1])
+    assert set(img[img >= full].tolist()) <= shown  # the running sums are drawn too
