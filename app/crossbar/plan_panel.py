@@ -41,6 +41,11 @@ def _legend_text(legend) -> tuple:
     return legend.key()
 
 
+def _listed(indices: np.ndarray, most: int = 12) -> str:
+    """'3, 7, 11' (the first `most`, then '…')."""
+    return ", ".join(map(str, indices[:most].tolist())) + (" …" if indices.size > most else "")
+
+
 def _span(values: np.ndarray, offset: int) -> str:
     if values.size == 0:
         return "none"
@@ -77,11 +82,14 @@ class PlanPanel(QObject):
         self.values: PlanValues | None = None  # the numbers of the cycles, in values mode
         self.values_problem = ""  # why values mode could not start for this plan
         self.ofm_hover: tuple[int, int] | None = None
-        self._ofm_channel = 0
+        self.ifm_hover: tuple[int, int] | None = None
+        self._ofm_channel = self._ifm_channel = 0
         grid.hovered.connect(self._hovered)
         grid.clicked.connect(self._clicked)
         if ofm is not None:
             ofm.hovered.connect(self._ofm_hovered)
+        if ifm is not None:
+            ifm.hovered.connect(self._ifm_hovered)
 
     @property
     def plan(self) -> Plan | None:
@@ -281,6 +289,7 @@ class PlanPanel(QObject):
 
     def _draw_ifm(self, cyc, ic, info) -> None:
         c = self.cycles
+        self._ifm_channel = ic
         y0, x0 = c.pw_origin(cyc)
         ph, pw = c.pw_size(cyc)
         self.ifm.set_frame(y0, x0, ph, pw)
@@ -321,13 +330,61 @@ class PlanPanel(QObject):
         return f"output (channel {oc}, {y}, {x}): {('not started', 'partial', 'complete')[state]} after cycle {self.t:,}"
 
     def _ofm_hovered(self, pixel) -> None:
+        """An OFM output under the mouse: its value or state, and the columns feeding it outlined."""
         self.ofm_hover = pixel
+        self._plane_tip(pixel, self.ofm, self._ofm_tip)
+
+    def _ifm_hovered(self, pixel) -> None:
+        """An IFM pixel under the mouse: the rows it drives this cycle outlined on the grid."""
+        self.ifm_hover = pixel
+        self._plane_tip(pixel, self.ifm, self._ifm_tip)
+
+    def _plane_tip(self, pixel, plane, text_of) -> None:
+        self._update_highlight()
         if pixel is None or self.cycles is None:
             QToolTip.hideText()
             return
-        text = self.ofm_text(pixel)
+        text = text_of(pixel)
         if text != QToolTip.text():
-            QToolTip.showText(QCursor.pos(), text, self.ofm)
+            QToolTip.showText(QCursor.pos(), text, plane)
+
+    def _ofm_tip(self, pixel) -> str:
+        cols = self.columns_of_output(pixel)
+        fed = f"\nfed this cycle by column{'s' if cols.size > 1 else ''} {_listed(cols)}" if cols.size else ""
+        return self.ofm_text(pixel) + fed
+
+    def _ifm_tip(self, pixel) -> str:
+        rows, (y, x) = self.rows_of_pixel(pixel), pixel
+        value = ""
+        if self.values is not None and 0 <= y < self.plan.layer.in_h and 0 <= x < self.plan.layer.in_w:
+            value = f" = {int(self.values.operands.x[self._ifm_channel, y, x])}"
+        drives = f"drives row{'s' if rows.size > 1 else ''} {_listed(rows)} this cycle" if rows.size else \
+            "not read this cycle"
+        return f"IFM (channel {self._ifm_channel}, {y}, {x}){value}: {drives}"
+
+    def rows_of_pixel(self, pixel: tuple[int, int]) -> np.ndarray:
+        """Rows the IFM pixel (of the channel shown) drives in the current cycle."""
+        src = self.cycles.schedule.row_sources(self.t)
+        return np.flatnonzero((src.c == self._ifm_channel) & (src.iy == pixel[0]) & (src.ix == pixel[1]))
+
+    def columns_of_output(self, pixel: tuple[int, int]) -> np.ndarray:
+        """Columns adding to the OFM output (of the channel shown) in the current cycle."""
+        tg = self.cycles.schedule.col_targets(self.t)
+        return np.flatnonzero((tg.oc == self._ofm_channel) & (tg.oy == pixel[0]) & (tg.ox == pixel[1]))
+
+    def link_rects(self) -> list[tuple[int, int, int, int]]:
+        """Cells linked to the hovered IFM pixel (its rows' weight cells) and OFM output (its columns)."""
+        if self.cycles is None:
+            return []
+        tile = self.cycles.tile(self.cycles.cycle(self.t))
+        rects = []
+        if self.ifm_hover is not None:
+            for r in self.rows_of_pixel(self.ifm_hover):
+                rects += [(int(r), run.start, 1, run.stop - run.start) for run in tile.weight_cells_in_row(int(r))]
+        if self.ofm_hover is not None:
+            top, bottom = tile.used_row_span
+            rects += [(top, int(col), bottom - top, 1) for col in self.columns_of_output(self.ofm_hover)]
+        return rects
 
     # --- cells -----------------------------------------------------------------------------
     def info_at(self, cell: tuple[int, int] | None) -> CellInfo | None:
@@ -377,7 +434,7 @@ class PlanPanel(QObject):
             self._render_cycle(self.cycles.cycle(self.t))
 
     def _update_highlight(self) -> None:
-        self.grid.set_highlight(self.highlight_rects())
+        self.grid.set_highlight(self.highlight_rects() + self.link_rects())
 
     def highlight_rects(self) -> list[tuple[int, int, int, int]]:
         """(row, col, height, width) rectangles of the highlighted cells in this cycle."""

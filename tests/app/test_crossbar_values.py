@@ -202,3 +202,33 @@ def test_exported_frames_show_the_values_in_one_palette():
         FrameSpec(plan, width=640, height=360)).table[pal.FIRST_CLASS:pal.FIRST_CLASS + 8]).all()
     img, _, _ = values.ofm(6, renderer.cycles.default_channels(renderer.cycles.cycle(6))[1])
     assert set(img[img >= full].tolist()) <= shown  # the running sums are drawn too
+
+
+def test_hovering_an_ifm_pixel_or_an_output_outlines_its_rows_or_columns(make_view):
+    view = make_view()
+    panel = view.panel
+    view.set_cycle(4)  # tile a=0, PW (1, 1): the PW starts at IFM (1, 1)
+    src = panel.cycles.schedule.row_sources(4)
+    ic = panel._ifm_channel
+    want_rows = np.flatnonzero((src.c == ic) & (src.iy == 2) & (src.ix == 3))
+    assert want_rows.size and (panel.rows_of_pixel((2, 3)) == want_rows).all()
+    view.ifm.hovered.emit((2, 3))
+    tile = panel.cycles.tile(panel.cycles.cycle(4))
+    rects = panel.link_rects()
+    assert {r[0] for r in rects} == set(want_rows.tolist())
+    assert all((r[1], r[1] + r[3]) in [(run.start, run.stop) for run in tile.weight_cells_in_row(r[0])] for r in rects)
+    assert panel._ifm_tip((2, 3)) == (f"IFM (channel {ic}, 2, 3): drives row{'s' if want_rows.size > 1 else ''} "
+                                      f"{', '.join(map(str, want_rows.tolist()))} this cycle")
+    view.ifm.hovered.emit(None)
+    assert panel.link_rects() == []
+    tg = panel.cycles.schedule.col_targets(4)
+    oc = panel._ofm_channel
+    want_cols = np.flatnonzero((tg.oc == oc) & (tg.oy == 3) & (tg.ox == 3))
+    view.ofm.hovered.emit((3, 3))
+    assert want_cols.size and sorted(r[1] for r in panel.link_rects()) == want_cols.tolist()
+    assert panel._ofm_tip((3, 3)).endswith(f"fed this cycle by column{'s' if want_cols.size > 1 else ''} "
+                                           f"{', '.join(map(str, want_cols.tolist()))}")
+    view.set_values(True, seed=1)
+    x = panel.values.operands.x[ic, 2, 3]
+    assert panel._ifm_tip((2, 3)).startswith(f"IFM (channel {ic}, 2, 3) = {x}: drives row")
+    assert panel.ofm_text((3, 3)).startswith(f"output (channel {oc}, 3, 3) = ")
