@@ -65,3 +65,23 @@ def test_importing_and_opening_resnet50_never_stall_the_window(window, qtbot, tm
             gaps.append(g.worst)
             assert w.layer_model.rowCount() == len(load_preset("resnet50").layers)
         assert min(gaps) < LIMIT_MS, f"the window froze {min(gaps):.0f} ms (at best of {RUNS}) in File > {how}"
+
+
+def test_a_200_cycle_gif_export_never_stalls_the_window(window, qtbot, tmp_path):
+    from app.crossbar.animation_dialog import AnimationOptions
+
+    w = window
+    view = w.central.crossbar
+    qtbot.waitUntil(lambda: getattr(view, "panel", None) is not None and view.panel.cycles is not None,
+                    timeout=30000)
+    assert view.panel.cycles.total >= 200
+    gaps = []
+    for i in range(RUNS):
+        path = tmp_path / f"play{i}.gif"
+        request = view.exports.animation_request(str(path), AnimationOptions(0, 199, 1, 10, 640, 360))
+        with GapMeter() as g:
+            view.exports.start(request)
+            _run(qtbot, lambda: not view.exports.slot.busy, g)
+        gaps.append(g.worst)
+        assert path.stat().st_size > 0
+    assert min(gaps) < LIMIT_MS, f"the window froze {min(gaps):.0f} ms (at best of {RUNS}) exporting a GIF"
