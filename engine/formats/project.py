@@ -1,7 +1,8 @@
 """A project: a network, the array it maps onto, the methods to compare, options and view.
 
 File: `{"format": "xbarscope-project", "version": 1, "network": <xbarscope-layers document>,
-"array": {...}, "methods": [...], "options": {...}, "view": {...}}`. Instead of `network`
+"array": {...}, "methods": [...], "options": {...}, "view": {...}, "chip": {...}}`. `chip` (optional:
+projects saved before the chip view have none) is an engine.chip.ChipSpec's to_dict. Instead of `network`
 the file may name `"network_file": "relative/path.csv"` (any layer format, or an ONNX
 model, whose weights come along), resolved from the project file's folder; such a project
 is saved with the reference, not the layers. `"network_input_size": [H, W]` goes with a
@@ -19,6 +20,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from ..errors import FormatError, XbarError
+from ..chip import ChipError, ChipSpec
 from ..files import outside_reason
 from ..layers import ArraySpec
 from ..methods import DEFAULT_METHODS, METHODS, get
@@ -31,7 +33,7 @@ from .textio import read_text, write_atomic
 
 PROJECT_VERSION = 1
 _KEYS = ("format", "version", "network", "network_file", "network_input_size", "array", "methods",
-         "options", "view")
+         "options", "view", "chip")
 @dataclass(frozen=True)
 class Project:
     """Immutable: `options` and `view` are read-only mappings of JSON values (treat nested
@@ -44,6 +46,7 @@ class Project:
     view: Mapping[str, Any] = field(default_factory=dict, hash=False)
     network_file: str | None = None  # saved as a reference instead of the layers
     network_input_size: tuple[int, int] | None = None  # (H, W) for an ONNX network_file left open
+    chip: ChipSpec | None = None  # the chip view's spec; None: an older project without one
 
     def __post_init__(self):
         if not isinstance(self.network, Network):
@@ -71,6 +74,8 @@ class Project:
             except XbarError as e:
                 raise XbarError(f"network_input_size: {e}") from None
             object.__setattr__(self, "network_input_size", size)
+        if self.chip is not None and not isinstance(self.chip, ChipSpec):
+            raise XbarError(f"chip: must be a ChipSpec, got {type(self.chip).__name__}")
         object.__setattr__(self, "methods", tuple(self.methods))
         for name in ("options", "view"):
             value = getattr(self, name)
@@ -91,6 +96,8 @@ def project_to_dict(project: Project) -> dict:
     d["methods"] = list(project.methods)
     d["options"] = plain_json(project.options, "options")
     d["view"] = plain_json(project.view, "view")
+    if project.chip is not None:
+        d["chip"] = project.chip.to_dict()
     return d
 
 
@@ -186,17 +193,39 @@ def project_from_document(doc, text: str, path, *, input_size=None, progress=Non
         network = _referenced_network(doc["network_file"], text, path, size, progress, should_stop, outside_ok)
     else:
         network = native_json.network_from_document(doc["network"], text, path, Path(path).stem)
+    chip = _chip(doc, text, path)  # before the try below: its FormatError names its own line
     try:
         array = array_from_dict(doc["array"])
         extra = {k: doc[k] for k in ("methods", "options", "view", "network_input_size") if k in doc}
         if "network_file" in doc and size is not None:
             extra["network_input_size"] = size  # the size the model was read with, given or asked
-        return Project(network, array, network_file=doc.get("network_file"), **extra)
+        return Project(network, array, network_file=doc.get("network_file"), chip=chip, **extra)
     except ValueError as e:  # XbarError, or int('²') in array_from_dict (it passes isdigit)
         key = re.match(r"[a-z_]*", str(e)).group()  # project errors start with their key
         line = jsontext.key_line(text, key) if key in _KEYS else None
         raise FormatError(path, str(e) if isinstance(e, XbarError) else f"invalid value: {e}",
                           line) from None
+
+
+def _chip(doc, text: str, path) -> ChipSpec | None:
+    """The document's chip spec (None when it has none); a bad field is named at its line."""
+    if "chip" not in doc:
+        return None
+    try:
+        return ChipSpec.from_dict(doc["chip"])
+    except ChipError as e:
+        raise FormatError(path, str(e), _chip_field_line(text, e.field)) from None
+    except TypeError as e:  # a field given as a list or object where a number goes
+        raise FormatError(path, f"chip: {e}", jsontext.key_line(text, "chip")) from None
+
+
+def _chip_field_line(text: str, name: str) -> int | None:
+    """The line of `name` inside the chip object (the first such key after `"chip":`), else of `chip`."""
+    start = re.search(r'"chip"\s*:', text)
+    if start is None:
+        return None
+    hit = re.compile(re.escape(f'"{name}"') + r"\s*:").search(text, start.end())
+    return text.count("\n", 0, (hit or start).start()) + 1
 
 
 def read_project(path) -> Project | Reference:

@@ -180,3 +180,53 @@ def test_read_project_reads_inline_projects_and_names_referenced_files(tmp_path)
     bad.write_text('{"format": "something-else"}')
     with pytest.raises(XbarError, match="r.json"):
         read_project(bad)
+
+
+# --- the chip spec (issue 16: the chip view's spec is saved in the project) ------------------
+def test_chip_spec_round_trips_and_old_projects_have_none(tmp_path):
+    import json
+
+    from engine.chip import ChipSpec
+
+    chip = ChipSpec(arrays=300, arrays_per_tile=4, input_bits=6, dac_bits=2, adc_bits=9, columns_per_adc=4,
+                    t_read_ns=12.5, reprogram_ns=0)
+    save_project(_project(chip=chip), tmp_path / "p.json")
+    doc = json.loads((tmp_path / "p.json").read_text())
+    assert doc["chip"] == chip.to_dict()
+    back = load_project(tmp_path / "p.json")
+    assert back.chip == chip and back == _project(chip=chip)
+    save_project(_project(), tmp_path / "old.json")  # no chip: no key, and it reads back without one
+    assert "chip" not in json.loads((tmp_path / "old.json").read_text())
+    assert load_project(tmp_path / "old.json").chip is None
+
+
+_CHIP_DOC = ('{"format": "xbarscope-project", "version": 1,\n "network": {"layers": '
+             '[{"in_h": 1, "in_w": 1, "in_c": 1, "out_c": 1, "k_h": 1, "k_w": 1}]},\n "array": {},\n'
+             ' "chip": {"arrays": 64,\n  %s}}')
+
+
+@pytest.mark.parametrize("field, line, words", [
+    ('"adc_bits": 0', 5, "chip: adc_bits: must be from 1"),
+    ('"dac_bits": 4, "input_bits": 2', 5, "chip: dac_bits: 4 DAC bits are more than the 2 input bits"),
+    ('"t_read_ns": "fast"', 5, "chip: t_read_ns: must be a number of nanoseconds"),
+    ('"arays": 3', 5, "chip: arays: unknown field"),
+])
+def test_chip_errors_name_the_field_and_its_line(tmp_path, field, line, words):
+    path = tmp_path / "p.json"
+    path.write_text(_CHIP_DOC % field)
+    with pytest.raises(FormatError) as e:
+        load_project(path)
+    assert e.value.line == line and words in str(e.value)
+
+
+def test_chip_that_is_not_an_object_is_refused_at_its_line(tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text(_CHIP_DOC.replace('{"arrays": 64,\n  %s}', "[1, 2]"))
+    with pytest.raises(FormatError) as e:
+        load_project(path)
+    assert e.value.line == 4 and "chip: spec: must be a mapping" in str(e.value)
+
+
+def test_project_refuses_a_chip_that_is_not_a_chip_spec():
+    with pytest.raises(XbarError, match="chip: must be a ChipSpec"):
+        Project(NET, ARRAY, chip={"arrays": 4})
