@@ -21,7 +21,15 @@ DEFAULT_NETWORK = "vgg13-paper"
 SCREENSHOT_SIZE = (1600, 1000)
 
 
+# While a worker runs Python (an import parsing 100,000 rows), every Python slot and event
+# override the GUI thread enters waits for the interpreter lock up to the switch interval;
+# Qt enters dozens per repaint, so the default 5 ms made 0.5-0.9 s freezes. 0.5 ms: 0.1 s
+# (bench/gui_stalls.py). It costs nothing while one thread runs alone.
+GIL_SWITCH_S = 0.0005
+
+
 def create_application() -> QApplication:
+    sys.setswitchinterval(GIL_SWITCH_S)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(settings.ORGANIZATION)
     app.setApplicationName(settings.APPLICATION)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from engine.batch import MapResult
 
 from app import method_style, numbers
-from app.widgets.chart_axes import TEXT, ChartHeading, LabelAxis, styled_plot, subject_text
+from app.widgets.chart_axes import TEXT, ChartHeading, LabelAxis, add_layer_series, styled_plot, subject_text
 from app.widgets.chart_export import export_button, file_stem
 from app.widgets.comparison_chart import _bold_font
 
@@ -96,9 +96,8 @@ class BoundChart(QWidget):
             eff = self.result.figures(m).efficiency
             self.series[m] = eff
             self.totals[m] = self.result.lower_bound_total(m) / totals[m] if totals[m] else 0.0
-            bars = pg.BarGraphItem(x=x + (j - (k - 1) / 2) * width, height=100 * np.asarray(eff, dtype=float),
-                                   width=width, brush=method_style.color(m), pen=pg.mkPen("w", width=0.5))
-            self.layer_plot.addItem(bars)
+            bars = add_layer_series(self.layer_plot, x, 100 * np.asarray(eff, dtype=float), method_style.color(m),
+                                    (j - (k - 1) / 2) * width, width)
             self.legend.addItem(bars, method_style.label(m))
         self.legend.setColumnCount(k)  # one line above the 100 % mark
         self.layer_plot.addItem(pg.InfiniteLine(pos=100, angle=0, pen=pg.mkPen(TEXT, width=1, style=pg.QtCore.Qt.DashLine)))

@@ -9,7 +9,8 @@ from engine.batch import MapResult
 from engine.energy import EnergyModel
 
 from app import method_style, numbers
-from app.widgets.chart_axes import TEXT, ChartHeading, CountAxis, LabelAxis, styled_plot, subject_text, title_size
+from app.widgets.chart_axes import (TEXT, ChartHeading, CountAxis, LabelAxis, add_layer_series, styled_plot, subject_text,
+                                    title_size)
 from app.widgets.chart_export import export_button, file_stem
 
 TITLE = "Mapping comparison: cycles, speed-up and energy by method"
@@ -97,9 +98,8 @@ class ComparisonChart(QWidget):
         for j, m in enumerate(self.methods):
             cycles = self.result.figures(m).cycles.astype(float)
             heights = np.log10(np.maximum(cycles, 1)) if log else cycles
-            bars = pg.BarGraphItem(x=x + (j - (k - 1) / 2) * width, height=heights, width=width,
-                                   brush=method_style.color(m), pen=pg.mkPen("w", width=0.5))
-            self.cycles_plot.addItem(bars)
+            bars = add_layer_series(self.cycles_plot, x, heights, method_style.color(m), (j - (k - 1) / 2) * width,
+                                    width)
             self.legend.addItem(bars, method_style.label(m))
         many = len(layers) > 14 or max(len(layer.name) for layer in layers) > 8
         step = max(1, len(layers) // 24)
