@@ -7,7 +7,8 @@
 - one functional verify of a 56x56x64->64 layer;
 - the vectorized VW-SDK search against the scalar oracle (tests/engine/oracle.py) on resnet50
   over the array sweep;
-- at the guard limits (`--guards` runs only this): one 8192x8192x4096->4096 1x1 layer with every
+- at the guard limits (`--guards` runs only this): one 8192x8192x4096->4096 1x1 layer (and one
+  16384x16384x2048->2048, the largest sides the guards accept) with every
   registered method, each in a fresh subprocess (time, peak RSS), and 100,000-layer lists
   (repeated shapes, and all distinct) mapped by map_network with their conversions counted
   (`--per-method`: also each method alone on the distinct list); one verify on a
@@ -56,7 +57,8 @@ import sys, time
 sys.path.insert(0, sys.argv[1])
 from engine import ArraySpec, ConvLayer
 from engine.methods import map_layer
-layer = ConvLayer("huge", 8192, 8192, 4096, 4096, 1, 1)
+side, chans = int(sys.argv[3]), int(sys.argv[4])
+layer = ConvLayer("huge", side, side, chans, chans, 1, 1)
 t = time.perf_counter()
 plan = map_layer(layer, ArraySpec(512, 512), sys.argv[2])
 plan.to_dict()
@@ -119,11 +121,14 @@ def guards(root: Path, timeout: float = 120, per_method: bool = False) -> None:
         return out.stdout.split() if out.returncode == 0 else None
 
     print(f"\nAt the guard limits ({root}):")
-    print("one 8192x8192x4096->4096 1x1 layer on 512x512, fresh process per method (targets: 2 s, 300 MB)")
-    for m in METHODS:
-        r = run(_HUGE, m)
-        print(f"  {m:<10}" + (f"{float(r[0]):8.2f} s {int(r[1]):6d} MB peak  {int(r[2]):,} cycles" if r
-                              else f"  failed or over {timeout:.0f} s"))
+    # The layer, and the largest the side guard (16,384) and the work guard (2**50 MACs) accept.
+    for side, chans in ((8192, 4096), (16384, 2048)):
+        print(f"one {side}x{side}x{chans}->{chans} 1x1 layer on 512x512, fresh process per method "
+              f"(targets: 2 s, 300 MB)")
+        for m in METHODS:
+            r = run(_HUGE, m, str(side), str(chans))
+            print(f"  {m:<10}" + (f"{float(r[0]):8.2f} s {int(r[1]):6d} MB peak  {int(r[2]):,} cycles" if r
+                                  else f"  failed or over {timeout:.0f} s"))
     print("verify of a 64x64xC->C 3x3 layer on a 32768x32768 array, IFM cropped as the CLI does "
           "(bounded memory)")
     for m, c in (("im2col", 1024), ("vw-sdk", 128)):
