@@ -163,8 +163,19 @@ def network_to_dict(net: Network) -> dict:
 MAX_CHAIN_NOTES = 8
 
 
-def _mismatch(prev: ConvLayer, cur: ConvLayer) -> str | None:
+def _pooled(n: int) -> tuple[int, ...]:
+    return (n, n // 2, -(-n // 2))  # a 2x2 pooling with or without padding, or none
+
+
+def _mismatch(prev: ConvLayer, cur: ConvLayer, pooled: bool = False) -> str | None:
+    """Why `cur` does not take `prev`'s output (None if it does); `pooled`: the file marks a
+    pooling after `prev` (NeuroSim's pool_after), which halves its output."""
     gives = f"'{prev.name}' before it gives {prev.out_c} channels of {prev.out_h}x{prev.out_w}"
+    if pooled:
+        gives += " before its 2x2 pooling"
+        if cur.kind != "linear" and cur.in_c == prev.out_c and cur.in_h in _pooled(prev.out_h) \
+                and cur.in_w in _pooled(prev.out_w):
+            return None
     if cur.kind == "linear":
         flat = prev.out_c * prev.out_h * prev.out_w
         if cur.in_c in (prev.out_c, flat):
@@ -177,13 +188,15 @@ def _mismatch(prev: ConvLayer, cur: ConvLayer) -> str | None:
     return f"layer '{cur.name}' takes {cur.in_c} channels of {cur.in_h}x{cur.in_w}; {gives}"
 
 
-def chain_notes(layers) -> list[str]:
+def chain_notes(layers, pooled=()) -> list[str]:
     """Import notes where a layer's input does not match the previous layer's output.
 
     Not errors: residual shortcuts, concatenations, pooling and flattening are legitimate.
     A fully connected layer after a convolution fits when it takes the flattened output.
+    `pooled`: indices of layers the file marks as followed by a 2x2 pooling.
     """
-    found = [m for m in (_mismatch(p, c) for p, c in zip(layers, layers[1:])) if m]
+    pooled = set(pooled)
+    found = [m for m in (_mismatch(p, c, i in pooled) for i, (p, c) in enumerate(zip(layers, layers[1:]))) if m]
     if not found:
         return []
     notes = [f"Chain check: {m}." for m in found[:MAX_CHAIN_NOTES]]

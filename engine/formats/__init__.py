@@ -38,7 +38,7 @@ __all__ = ["FORMATS", "FileFormat", "MAX_BYTES", "MAX_LAYERS", "Project", "detec
 _BY_EXTENSION = {".json": "json", ".csv": "csv"}
 
 
-CHAIN_CHECKED = ("neurosim", "scalesim", "timeloop")  # other tools' layer lists
+CHAIN_CHECKED = ("scalesim", "timeloop")  # other tools' layer lists (neurosim checks its own, with its pooling)
 
 
 def _is_folder(path) -> bool:

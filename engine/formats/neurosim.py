@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import FormatError
 from ..layers import ConvLayer
-from ..network import Network
+from ..network import Network, chain_notes
 from .csvrows import LayerCollector, csv_text, lines_phrase, rows, whole
 
 COLUMNS = ("IFM_H", "IFM_W", "C_in", "K_H", "K_W", "C_out", "pool_after", "stride")
@@ -50,7 +50,7 @@ def _count_note(layers: list[ConvLayer]) -> str | None:
 
 def parse(text: str, path) -> Network:
     layers = LayerCollector(path, _FIELD_COLUMNS)
-    v1 = []
+    v1, pooled = [], []
     for line, cells in rows(text, path):
         if cells[0].startswith("#"):  # not NeuroSim's, but the sniffer allows comment lines
             continue
@@ -63,6 +63,8 @@ def parse(text: str, path) -> Network:
         v = {c: whole(path, line, c, cell) for c, cell in zip(COLUMNS, cells)}
         if v["pool_after"] not in (0, 1):
             raise FormatError(path, f"column pool_after: must be 0 or 1, got {v['pool_after']}", line)
+        if v["pool_after"]:
+            pooled.append(len(layers.layers))
         layers.add(line, _layer, f"layer{len(layers.layers) + 1}", v)
     notes = [f"NeuroSim files have no padding column: read all {len(layers.layers)} layers "
              f"with 'same' padding (kernel // 2 on each side).",
@@ -78,6 +80,7 @@ def parse(text: str, path) -> Network:
     if fc:
         notes.append(f"{lines_phrase(fc)}: a 1x1 input with a 1x1 kernel, read as "
                      f"a fully connected layer.")
+    notes += chain_notes(layers.layers, pooled)  # the pooling the file marks halves the output
     return layers.network(Path(path).stem, notes)
 
 def dump(net: Network, path) -> str:

@@ -122,10 +122,21 @@ def test_windows_line_ends_and_a_bom_read_the_same(tmp_path, path):
 def test_samples_notes_check_the_layer_chain():
     """The chain check names both layers where an input differs from the output before it."""
     notes = load_network(NEUROSIM).notes
-    assert "Chain check: layer 'layer2' takes 64 channels of 56x56; 'layer1' before it gives 64 " \
-           "channels of 112x112." in notes  # the pooling marked in column 7
+    assert not any("'layer2' takes" in n for n in notes)  # 112x112 pooled (column 7) to 56x56: no note
+    assert "Chain check: layer 'layer8' takes 64 channels of 56x56; 'layer7' before it gives 128 " \
+           "channels of 28x28." in notes  # ResNet's 1x1 downsampling shortcut reads the block's input
     notes = load_network(RESNET50).notes
     assert any(n.startswith("Chain check: layer 'CB2s' takes 64 channels") for n in notes)  # the shortcut
+
+
+def test_a_pooling_marked_in_a_neurosim_file_halves_the_size_the_chain_expects(tmp_path):
+    path = tmp_path / "NetWork.csv"
+    path.write_text("32,32,3,3,3,16,1,1\n16,16,16,3,3,16,1,1\n9,9,16,3,3,8,0,1\n4,4,8,3,3,8,0,1\n")
+    notes = [n for n in load_network(path).notes if n.startswith("Chain check: layer")]
+    assert notes == [  # 32 -> 16 after the pooling (fine), 16 -> 8 expected but 9 read, no pooling after 3
+        "Chain check: layer 'layer3' takes 16 channels of 9x9; 'layer2' before it gives 16 channels of 16x16 "
+        "before its 2x2 pooling.",
+        "Chain check: layer 'layer4' takes 8 channels of 4x4; 'layer3' before it gives 8 channels of 9x9."]
 
 
 # The copy the project's steering keeps beside the checkout (and CI beside its clone), unedited.
