@@ -11,6 +11,9 @@ SLIDER_STEPS = 100_000  # a slider past this many cycles moves in proportional s
 ORDERS = (("weight", "Weight-stationary"), ("input", "Input-stationary"))
 
 
+OWN_LINE_WIDTH = 1100  # px: narrower, the status line (about 650 px) no longer fits beside the boxes
+
+
 class PlaybackControls(QWidget):
     order_chosen = Signal(str)
 
@@ -71,6 +74,7 @@ class PlaybackControls(QWidget):
         self.slider.setMinimumWidth(40)
         second.addWidget(self.order)
 
+        self._presenting = False
         self._second = second
         self.status = QLabel("No plan")
         self.status.setObjectName("playbackStatus")
@@ -102,7 +106,16 @@ class PlaybackControls(QWidget):
             self.refresh_fonts()
 
     def set_status_own_line(self, own: bool) -> None:
-        """Presentation mode: the status line gets a row of its own (large text would cut it)."""
+        """Presentation mode: the status line gets a row of its own (large text would cut it);
+        so does a narrow view (below OWN_LINE_WIDTH, e.g. at 1280x720)."""
+        self._presenting = own
+        self._place_status(own or self.width() < OWN_LINE_WIDTH)
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        self._place_status(self._presenting or self.width() < OWN_LINE_WIDTH)
+
+    def _place_status(self, own: bool) -> None:
         if own == (self._second.indexOf(self.status) < 0):
             return
         # One line either way: a wrapping label asks for its height at a narrow width and leaves a

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -83,11 +83,24 @@ class PlaneView(QWidget):
         self.vb.sigResized.connect(self._resized)
         self.vb.sigRangeChangedManually.connect(self._user_moved)
         self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
+        self.set_title_wrap(True)
 
     def set_title_wrap(self, wrap: bool) -> None:
-        """Presentation mode: a narrow pane's title takes two lines rather than lose its end."""
+        """A narrow pane's title takes two lines rather than lose its end (the IFM caption
+        was cut at 1280x720). Two lines always, so a caption that changes every cycle never
+        changes the pane's layout."""
         self.title.setWordWrap(wrap)
-        self.title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred if wrap else QSizePolicy.Fixed)
+        self.title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self.fit_title()
+
+    def fit_title(self) -> None:
+        lines = 2 if self.title.wordWrap() else 1
+        self.title.setFixedHeight(lines * self.title.fontMetrics().lineSpacing() + 2)
+
+    def changeEvent(self, event) -> None:
+        if event.type() in (QEvent.FontChange, QEvent.ApplicationFontChange):  # Larger Text, presentation
+            self.fit_title()
+        super().changeEvent(event)
 
     def set_title(self, text: str) -> None:
         if text != self.title.text():

@@ -319,8 +319,6 @@ class CrossbarView(QWidget):
             w.setVisible(not on)
         self.exports.progress.setVisible(not on and self.exports.slot.busy)
         self.controls.set_status_own_line(on)
-        for plane in (self.ifm, self.ofm):
-            plane.set_title_wrap(on)
         if on and not was:
             self._sizes = (self.single.sizes(), self.side.sizes())
         elif not on and was and self._sizes:
@@ -336,6 +334,8 @@ class CrossbarView(QWidget):
         for grid in (self.grid, *(s.grid for s in self.compare.sides)):
             grid.refresh_fonts()
         self.controls.refresh_fonts()
+        for plane in (self.ifm, self.ofm):
+            plane.fit_title()
 
     def changeEvent(self, ev) -> None:
         super().changeEvent(ev)
