@@ -5,8 +5,8 @@ screen size (1280x720 to 1920x1080), so the docks are slim side columns and the 
 are one tab click away instead of a band across the bottom:
 
 - wide windows: inputs on the left (the network table over the array editor), and on the
-  right one tab group: Inspector (raised), Results, Comparison, Distance to bound, Design
-  space, Compression, Array-size sweep;
+  right one tab group: Inspector (raised), Results, Comparison, Distance to bound, Chip,
+  Design space, Compression, Array-size sweep;
 - narrow windows (under WIDE_PX): a single left column, the two input panels tabbed over
   the inspector-and-results tabs.
 
@@ -30,7 +30,7 @@ def input_docks(w) -> list:
 
 def tab_docks(w) -> list:
     """The inspector and every results panel, in tab order (the first is raised)."""
-    return [w.inspector_dock, w.results_dock, w.comparison_dock, w.bound_dock, w.design_dock,
+    return [w.inspector_dock, w.results_dock, w.comparison_dock, w.bound_dock, w.chip_dock, w.design_dock,
             w.compression_dock, w.sweep_dock]
 
 

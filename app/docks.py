@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QWidget
 
 from app import settings
 
-LAYOUT_VERSION = 4  # bump when docks are added, renamed or rearranged: old saved states then do not apply
+LAYOUT_VERSION = 5  # bump when docks are added, renamed or rearranged: old saved states then do not apply
 
 
 def add_dock(window: QMainWindow, title: str, name: str, widget: QWidget,

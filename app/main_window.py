@@ -15,6 +15,7 @@ from engine.methods import DESCRIPTIONS, METHODS
 from app import default_layout, docks, help_menu, method_style, text_size
 from app.about import show_about
 from app.actions import Actions
+from app.chip_wiring import connect_chip
 from app.background_jobs import DesignSpaceController, SweepController
 from app.file_drop import FileDropFilter
 from app.mapping_controller import MappingController
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.bound_panel = LazyPanel(_bound_chart, "distance to bound chart")
         self.sweep_panel = LazyPanel(_sweep_chart, "sweep chart")
         self.design_panel = LazyPanel(_design_space_view, "design space")
+        self.chip_panel = LazyPanel(_chip_panel, "chip view")
         self.run_bar = RunBar()
 
         # Where each dock goes is app.default_layout's business (arranged again once sized).
@@ -93,6 +95,7 @@ class MainWindow(QMainWindow):
         self.results_dock = docks.add_dock(self, "Results", "resultsDock", self.results_table, left)
         self.comparison_dock = docks.add_dock(self, "Comparison", "comparisonDock", self.comparison, left)
         self.bound_dock = docks.add_dock(self, "Distance to bound", "boundDock", self.bound_panel, left)
+        self.chip_dock = docks.add_dock(self, "Chip", "chipDock", docks.scrollable(self.chip_panel), left)
         self.design_dock = docks.add_dock(self, "Design space (VW-SDK)", "designDock", self.design_panel, left)
         self.compression_dock = docks.add_dock(self, "Compression", "compressionDock", self.compression_panel, left)
         self.sweep_dock = docks.add_dock(self, "Array-size sweep", "sweepDock", self.sweep_panel, left)
@@ -143,7 +146,7 @@ class MainWindow(QMainWindow):
             run_menu.addAction(a[name])
         view_menu = bar.addMenu("&View")
         for dock in (self.network_dock, self.array_dock, self.inspector_dock, self.design_dock, self.compression_dock,
-                     self.results_dock, self.comparison_dock, self.bound_dock, self.sweep_dock):
+                     self.results_dock, self.comparison_dock, self.bound_dock, self.chip_dock, self.sweep_dock):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
         for name in ("bigger_text", "smaller_text", "reset_layout", None, "presentation"):
@@ -183,6 +186,7 @@ class MainWindow(QMainWindow):
         connect_selection(self)
         connect_charts(self)
         connect_energy(self)
+        connect_chip(self)
 
     # --- small behaviours the wiring calls ---------------------------------------------
     def show_status(self, text: str, ms: int = 8000) -> None:
@@ -199,7 +203,7 @@ class MainWindow(QMainWindow):
 
     def build_charts(self) -> None:
         """Build the pyqtgraph panels and the crossbar view (after the first paint: see LazyPanel)."""
-        for panel in (self.comparison, self.bound_panel, self.sweep_panel, self.design_panel):
+        for panel in (self.comparison, self.bound_panel, self.sweep_panel, self.design_panel, self.chip_panel):
             panel.build()
         if not hasattr(self.central.crossbar, "playback"):  # still the placeholder
             from app.crossbar.view import CrossbarView
@@ -268,3 +272,8 @@ def _sweep_chart():
 def _design_space_view():
     from app.widgets.design_space_view import DesignSpaceView
     return DesignSpaceView()
+
+
+def _chip_panel():
+    from app.widgets.chip_panel import ChipPanel
+    return ChipPanel()

@@ -53,6 +53,7 @@ def _show_result(w, result) -> None:
     w.central.totals.show_result(result, methods, name)
     w.comparison.call_soon("show_result", result, methods, name)  # each chart in a later turn
     w.bound_panel.call_soon("show_result", result, methods, name)
+    w.chip_panel.call_soon("show_result", result, methods, name, w.selection.method)  # app.chip_wiring
     w.selection.set_result(result)
 
 
@@ -71,6 +72,7 @@ def _mapping_stale(w, stale: bool) -> None:
     w.central.totals.set_stale(stale)
     w.comparison.call("set_stale", stale)
     w.bound_panel.call("set_stale", stale)
+    w.chip_panel.call("set_stale", stale)
 
 
 def _energy_changed(w, model) -> None:

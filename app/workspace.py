@@ -11,6 +11,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, Signal
 
 from engine import ArraySpec
+from engine.chip import ChipSpec
 from engine.errors import XbarError
 from engine.formats.project import Project
 from engine.methods import DEFAULT_METHODS
@@ -31,6 +32,7 @@ class Workspace(QObject):
         self.array_editor = array_editor
         self._view: dict[str, tuple[Callable[[], Any], Callable[[Any], None]]] = {}
         self._options: dict[str, tuple[Callable[[], Any], Callable[[Any], None]]] = {}
+        self._chip: tuple[Callable[[], ChipSpec], Callable[[ChipSpec], None]] | None = None
         self._last_valid: Network | None = None
         # (model file, input size, network with weights): while the table holds that model's layers,
         # projects refer to the file, so its weights come back when the project is opened again.
@@ -49,6 +51,13 @@ class Workspace(QObject):
 
     def register_option(self, key: str, get: Callable[[], Any], set_: Callable[[Any], None]) -> None:
         self._options[key] = (get, set_)
+
+    def register_chip(self, get: Callable[[], ChipSpec], set_: Callable[[ChipSpec], None]) -> None:
+        """The chip view's spec: saved under the project's `chip` key."""
+        self._chip = (get, set_)
+
+    def _chip_spec(self) -> ChipSpec | None:
+        return self._chip[0]() if self._chip is not None else None
 
     # --- engine objects ------------------------------------------------------------------
     def network_name(self) -> str:
@@ -77,14 +86,14 @@ class Workspace(QObject):
         if ref is not None and DRAFT_KEY not in view and net.layers == ref[2].layers:
             # Still the model's layers: refer to its file, so its weights come back.
             return Project(ref[2], self.array(), methods, options=self._option_values(), view=view,
-                           network_file=ref[0], network_input_size=ref[1])
-        return Project(net, self.array(), methods, options=self._option_values(), view=view)
+                           network_file=ref[0], network_input_size=ref[1], chip=self._chip_spec())
+        return Project(net, self.array(), methods, options=self._option_values(), view=view, chip=self._chip_spec())
 
     def project_with(self, net: Network) -> Project:
         """A new project for `net`, keeping today's array (unless `net` brings one) and methods."""
         array = net.array or self.array_editor.spec() or ArraySpec()
         methods = self.array_editor.methods() or DEFAULT_METHODS
-        return Project(net, array, methods, options=self._option_values())
+        return Project(net, array, methods, options=self._option_values(), chip=self._chip_spec())
 
     def apply_project(self, project: Project) -> None:
         self.layers.set_network(project.network)
@@ -100,6 +109,8 @@ class Workspace(QObject):
         for key, (_, set_) in self._view.items():
             if key in project.view:
                 set_(project.view[key])
+        if self._chip is not None:
+            self._chip[1](project.chip or ChipSpec())  # a project saved before the chip view: the examples
         self.edited.emit()
 
     def set_model_ref(self, path: str | None, input_size=None, net: Network | None = None) -> None:

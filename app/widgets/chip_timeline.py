@@ -1,0 +1,54 @@
+"""The pipeline timeline of one image: one bar per layer, its cycles, the bottleneck marked.
+
+A pyqtgraph PlotItem for the Chip panel's scene. Layer l's bar starts where the layers
+before it end (the latency is where the last bar ends) and is as long as its cycles; the
+bottleneck (the slowest layer, which sets the pipelined interval) is outlined in red (the
+figures above it name it: a label beside the bar would cover the next layers' bars). Bars take the floorplan's layer colours.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from engine.chip_alloc import ChipReport
+
+from app.chip_grid import layer_colours
+from app.widgets.chart_axes import LabelAxis, styled_plot
+
+MARK = "#d62728"  # the bottleneck's outline
+MAX_NAMES = 16  # layer names on the axis up to this many layers; numbers past it
+MAX_TICKS = 8  # labelled layers at most (a long network's axis stays legible)
+TITLE = "Pipeline of one image"
+
+
+class ChipTimelinePlot(pg.PlotItem):
+    def __init__(self):
+        self.layer_axis = LabelAxis("left")
+        super().__init__(axisItems={"left": self.layer_axis})
+        styled_plot(self, TITLE, "layer", "cycle")
+        self.invertY(True)
+        self.showGrid(x=True, y=False, alpha=0.25)
+        self.bars: pg.BarGraphItem | None = None
+        self.starts = np.zeros(0, dtype=np.int64)
+
+    def show_report(self, r: ChipReport | None) -> None:
+        self.clear()
+        self.bars = None
+        if r is None:
+            return
+        cycles = r.cycles.astype(np.float64)
+        n = cycles.size
+        self.starts = np.concatenate([[0], np.cumsum(r.cycles)[:-1]])
+        y = np.arange(n, dtype=np.float64)
+        brushes = [pg.mkBrush(*c) for c in layer_colours(n).astype(int).tolist()]
+        self.bars = pg.BarGraphItem(x0=self.starts.astype(np.float64), width=cycles, y=y, height=0.8,
+                                    brushes=brushes, pen=pg.mkPen("w", width=0.5))
+        self.addItem(self.bars)
+        b = r.bottleneck
+        self.addItem(pg.BarGraphItem(x0=[float(self.starts[b])], width=[cycles[b]], y=[float(b)], height=[0.95],
+                                     brush=None, pen=pg.mkPen(MARK, width=2.5)))
+        names = r.needs.names
+        step = max(1, -(-n // MAX_TICKS))
+        self.layer_axis.set_labels({i: (names[i] if n <= MAX_NAMES else str(i + 1)) for i in range(0, n, step)})
+        self.setYRange(-0.6, n - 0.4, padding=0)
+        self.setXRange(0, max(float(r.latency_cycles), 1.0), padding=0.02)
