@@ -41,6 +41,9 @@ class FloorGrid:
     per_tile: int
     cell: int  # pixels per array side
     index: np.ndarray  # (height, width) int64: the array at each pixel, -1 in gaps
+    x0: np.ndarray  # per array: its top-left pixel (x right, y down)
+    y0: np.ndarray
+    aspect: float  # width / height it was laid out for
 
     def array_at(self, x: float, y: float) -> int:
         """The array under the point (x, y) of the picture (x right, y down), or -1."""
@@ -71,7 +74,7 @@ def floor_grid(arrays: int, per_tile: int, aspect: float = 1.6) -> FloorGrid:
     for dy in range(cell):
         for dx in range(cell):
             index[y0 + dy, x0 + dx] = i
-    return FloorGrid(arrays, per_tile, cell, index)
+    return FloorGrid(arrays, per_tile, cell, index, x0, y0, aspect)
 
 
 def layer_colours(layers: int) -> np.ndarray:

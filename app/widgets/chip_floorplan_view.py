@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGraphicsRectItem
 
 from app.chip_grid import FloorGrid
 from app.widgets.chart_axes import styled_plot
@@ -30,12 +31,19 @@ class ChipFloorplanPlot(pg.PlotItem):
         self.grid: FloorGrid | None = None
         self.image = pg.ImageItem(axisOrder="row-major")
         self.addItem(self.image)
+        self.mark = QGraphicsRectItem()  # the hovered array, outlined
+        self.mark.setPen(pg.mkPen("#1b1f24", width=2, cosmetic=True))
+        self.mark.setZValue(10)
+        self.mark.hide()
+        self.addItem(self.mark)
         self._last = -1
 
     def show_picture(self, grid: FloorGrid | None, rgba: np.ndarray | None) -> None:
         """A new floorplan; the view is fitted to it when its size changed."""
         size = None if self.grid is None else self.grid.index.shape
         self.grid = grid
+        self._last = -1
+        self.mark.hide()
         if grid is None:
             self.image.clear()
             return
@@ -53,7 +61,21 @@ class ChipFloorplanPlot(pg.PlotItem):
         i = self.array_at_scene(pos)
         if i != self._last:
             self._last = i
+            self._mark(i)
             self.hovered.emit(i)
+
+    def _mark(self, i: int) -> None:
+        if i < 0:
+            self.mark.hide()
+            return
+        g = self.grid
+        self.mark.setRect(float(g.x0[i]) - 0.5, float(g.y0[i]) - 0.5, g.cell + 1.0, g.cell + 1.0)
+        self.mark.show()
+
+    def aspect(self) -> float:
+        """Width over height of the plot's area (the floorplan is laid out to fill it)."""
+        r = self.vb.boundingRect()
+        return r.width() / r.height() if r.height() > 20 and r.width() > 20 else 1.6
 
     def mouse_clicked(self, event) -> None:
         i = self.array_at_scene(event.scenePos())

@@ -94,6 +94,8 @@ class ChipPanel(QWidget):
         self.hover = QLabel(" ")
         self.hover.setObjectName("hoverText")
         self.hover.setWordWrap(True)
+        # Room for two lines from the start: a hover that wraps must not push the view about.
+        self.hover.setMinimumHeight(2 * self.hover.fontMetrics().lineSpacing() + 4)
         self.hint = QLabel("Map the network to place it on the chip.")
         self.hint.setObjectName("hintText")
         self.hint.setWordWrap(True)
@@ -161,9 +163,8 @@ class ChipPanel(QWidget):
         """A new result: the spec in force may not suit its array (columns per ADC)."""
         try:
             self._check(self.editor.spec())
-        except ChipError as e:
+        except ChipError as e:  # no figures until the field is fixed (the study stays for the check)
             self.editor.show_error(e.field, str(e).removeprefix(f"chip: {e.field}: "))
-            self.study = None
         self._refresh()
 
     def _spec_edited(self, spec: ChipSpec) -> None:
@@ -238,9 +239,10 @@ class ChipPanel(QWidget):
         r = self.report
         if r is None:
             return
-        spec = r.spec
-        if self._grid is None or (self._grid.arrays, self._grid.per_tile) != (spec.arrays, spec.arrays_per_tile):
-            self._grid = floor_grid(spec.arrays, spec.arrays_per_tile)
+        spec, aspect = r.spec, self.plan_plot.aspect()
+        g = self._grid
+        if g is None or (g.arrays, g.per_tile) != (spec.arrays, spec.arrays_per_tile) or _reshaped(g.aspect, aspect):
+            self._grid = floor_grid(spec.arrays, spec.arrays_per_tile, aspect)
         self.plan_map = floorplan(r, self.round.value() - 1 if not r.fits else 0)
         self.plan_plot.show_picture(self._grid, floor_image(self._grid, self.plan_map, len(r.needs.names)))
         self.hover.setText(" ")
@@ -260,6 +262,8 @@ class ChipPanel(QWidget):
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
         self._fit_figures()
+        if self._grid is not None and _reshaped(self._grid.aspect, self.plan_plot.aspect()):
+            self._show_floorplan()  # tiles laid out again to fill the plot's new shape
 
     # --- hover and click -------------------------------------------------------------------------
     def describe(self, i: int) -> str:
@@ -274,3 +278,8 @@ class ChipPanel(QWidget):
         layer = int(self.plan_map.layer[i])
         self.array_clicked.emit(layer, self.current_method(), tile_position(self._plans[layer],
                                                                             int(self.plan_map.tile[i])))
+
+
+def _reshaped(laid_out: float, now: float) -> bool:
+    """The plot's shape moved far enough from the floorplan's that laying it out again fills it better."""
+    return not 0.75 < now / laid_out < 1.33

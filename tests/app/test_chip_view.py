@@ -175,3 +175,16 @@ def test_project_keeps_the_chip_spec_and_old_projects_open(qtbot, open_app_windo
     assert "chip" not in old.read_text()
     assert other.project.open(str(old)) and dialog_script.errors == []
     assert other.chip_spec == ChipSpec() and other.chip_panel.widget.spec() == ChipSpec()
+
+
+def test_a_new_array_that_refuses_the_chip_names_the_field_until_it_is_fixed(qtbot, open_app_window):
+    w, panel = chip_window(qtbot, open_app_window)
+    panel.editor.spins["columns_per_adc"].setValue(256)
+    assert panel.report.spec.columns_per_adc == 256
+    with qtbot.waitSignal(w.mapping.result_ready, timeout=20000):
+        w.array_editor.set_size(128, 128)  # auto-run maps again: 256 columns per ADC no longer fit
+    qtbot.waitUntil(lambda: panel.study is not None and panel.study.array.cols == 128, timeout=10000)
+    assert "at most 128" in panel.editor.errors["columns_per_adc"].text() and panel.report is None
+    panel.editor.spins["columns_per_adc"].setValue(64)
+    assert panel.editor.error() is None and panel.report.spec.columns_per_adc == 64
+    assert panel.report.to_dict() == engine_report(w, panel.current_method(), panel.spec()).to_dict()
