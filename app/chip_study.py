@@ -14,11 +14,17 @@ from engine.chip_needs import LayerNeeds, layer_needs
 from engine.plan import Plan
 
 
+KEEP_REPORTS = 32  # a few specs for every method (the table shows them all)
+
+
 class ChipStudy:
     def __init__(self, result: MapResult, methods: tuple[str, ...]):
         self.result = result
         self.methods = tuple(m for m in methods if m in result.request.methods)
         self._needs: dict[str, LayerNeeds] = {}
+        # The last reports: the editor's check of a spec and the refresh that shows it ask for the
+        # same one (an allocation of a long network on a large budget is not free: engine stage 2).
+        self._reports: dict[tuple[str, ChipSpec], ChipReport] = {}
 
     @property
     def array(self):
@@ -36,4 +42,11 @@ class ChipStudy:
     def report(self, method: str, spec: ChipSpec) -> ChipReport:
         """`method` on the chip `spec`; ChipError (naming the field) when the spec does not suit
         this result's array (more columns per ADC than the array has)."""
-        return allocate(self.needs(method), spec)
+        key = (method, spec)
+        r = self._reports.get(key)
+        if r is None:
+            r = allocate(self.needs(method), spec)
+            if len(self._reports) >= KEEP_REPORTS:
+                self._reports.pop(next(iter(self._reports)))
+            self._reports[key] = r
+        return r

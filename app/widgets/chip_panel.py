@@ -161,6 +161,9 @@ class ChipPanel(QWidget):
 
     def _revalidate(self) -> None:
         """A new result: the spec in force may not suit its array (columns per ADC)."""
+        if not self.isVisible():  # checked when shown: the check walks the plans of a long network
+            self._behind = True
+            return
         try:
             self._check(self.editor.spec())
         except ChipError as e:  # no figures until the field is fixed (the study stays for the check)
@@ -172,7 +175,7 @@ class ChipPanel(QWidget):
         self.spec_changed.emit(spec)
 
     def _refresh(self) -> None:
-        if not self.isVisible():  # behind another tab: the needs of a long network are walked when shown
+        if not self.isVisible():  # not yet shown: the needs of a long network are walked when shown
             self._behind = True
             return
         self._behind = False
@@ -257,7 +260,7 @@ class ChipPanel(QWidget):
     def showEvent(self, ev) -> None:
         super().showEvent(ev)
         if self._behind:
-            self._refresh()
+            self._revalidate()
 
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)

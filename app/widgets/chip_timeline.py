@@ -40,7 +40,12 @@ class ChipTimelinePlot(pg.PlotItem):
         n = cycles.size
         self.starts = np.concatenate([[0], np.cumsum(r.cycles)[:-1]])
         y = np.arange(n, dtype=np.float64)
-        brushes = [pg.mkBrush(*c) for c in layer_colours(n).astype(int).tolist()]
+        # One brush per distinct colour (the palette repeats): a 100,000-layer list shares them.
+        colours = layer_colours(n).astype(int).tolist()
+        unique = {tuple(c): None for c in colours}
+        for c in unique:
+            unique[c] = pg.mkBrush(*c)
+        brushes = [unique[tuple(c)] for c in colours]
         self.bars = pg.BarGraphItem(x0=self.starts.astype(np.float64), width=cycles, y=y, height=0.8,
                                     brushes=brushes, pen=pg.mkPen("w", width=0.5))
         self.addItem(self.bars)
