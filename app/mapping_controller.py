@@ -37,7 +37,7 @@ def job_size(layers: tuple[ConvLayer, ...], methods: tuple[str, ...]) -> int:
 
 def map_and_count(request: MapRequest, progress=None, should_stop=None) -> MapResult:
     """map_network, plus every method's figure columns (conversions, bounds, utilization)
-    made on the worker: the results table and the charts sum them on the GUI thread, which
+    and chip needs made on the worker: the results table and the charts sum them on the GUI thread, which
     takes seconds for 100,000 layers when it walks the plans there."""
     from engine.errors import check_cancel
 
@@ -45,6 +45,8 @@ def map_and_count(request: MapRequest, progress=None, should_stop=None) -> MapRe
     for m in request.methods:
         check_cancel(should_stop)
         result.figures(m)
+        check_cancel(should_stop)
+        result.chip_needs(m)  # the Chip view's too: it walks 100,000 plans otherwise
     return result
 
 

@@ -41,6 +41,16 @@ class MapResult:
             f = self._figures[method] = method_figures([p[method] for p in self.plans])
         return f
 
+    def chip_needs(self, method: str):
+        """`method`'s per-layer chip needs (engine.chip_needs.LayerNeeds: tiles, steps, rows),
+        made once: a chip view allocates from them at every spec change."""
+        key = ("chip", method)
+        n = self._figures.get(key)
+        if n is None:
+            from .chip_needs import layer_needs
+            n = self._figures[key] = layer_needs([p[method] for p in self.plans], method)
+        return n
+
     def totals(self) -> dict[str, int]:
         return {m: int(self._figures[m].cycles.sum()) if m in self._figures else sum(p[m].cycles for p in self.plans)
                 for m in self.request.methods}

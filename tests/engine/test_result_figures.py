@@ -48,3 +48,14 @@ def test_columns_are_the_plans_figures_and_sums_are_exact(result, method):
         assert f.per_layer_compression[1].tolist() == [x["compression_rate"] for x in fields]
     else:
         assert np.isnan(f.per_layer_compression).all()
+
+
+def test_chip_needs_are_made_once_and_equal_the_plans_needs(result):
+    from engine.chip_needs import layer_needs
+
+    for m in ("vw-sdk", "pairs", "xbar-opt"):
+        n = result.chip_needs(m)
+        assert n is result.chip_needs(m)
+        want = layer_needs([p[m] for p in result.plans], m)
+        assert (n.tiles == want.tiles).all() and (n.steps == want.steps).all() and n.names == want.names
+    assert set(result.totals()) == set(result.request.methods)  # the chip keys are not methods
