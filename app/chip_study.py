@@ -10,7 +10,7 @@ from __future__ import annotations
 from engine.batch import MapResult
 from engine.chip import ChipSpec
 from engine.chip_alloc import ChipReport, allocate
-from engine.chip_needs import LayerNeeds, layer_needs
+from engine.chip_needs import LayerNeeds
 from engine.plan import Plan
 
 
@@ -36,7 +36,7 @@ class ChipStudy:
     def needs(self, method: str) -> LayerNeeds:
         n = self._needs.get(method)
         if n is None:
-            n = self._needs[method] = layer_needs(self.plans(method), method)
+            n = self._needs[method] = self.result.chip_needs(method)  # made by the mapping worker
         return n
 
     def report(self, method: str, spec: ChipSpec) -> ChipReport:

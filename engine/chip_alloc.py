@@ -222,7 +222,9 @@ class ChipReport:
         """Per layer, the ADC bits a lossless read needs (engine.chip.adc_bits_lossless) for the
         rows of the layer's fullest row tile (engine.chip_needs.plan_tile_rows)."""
         cb, db = self.needs.array.cell_bits, self.spec.dac_bits
-        return np.array([adc_bits_lossless(int(r), cb, db) for r in self.needs.tile_rows], dtype=np.int64)
+        rows, where = np.unique(self.needs.tile_rows, return_inverse=True)  # a few distinct values
+        bits = np.array([adc_bits_lossless(int(r), cb, db) for r in rows], dtype=np.int64)
+        return bits[where.reshape(-1)]
 
     @property
     def precision_loss(self) -> np.ndarray:

@@ -12,6 +12,7 @@ region sets the layer's time).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -57,7 +58,7 @@ class LayerNeeds:
     steps: np.ndarray
     tile_rows: np.ndarray
 
-    @property
+    @cached_property  # asked by every figure of a report: a 100,000-layer sum once, not each time
     def arrays_needed(self) -> int:
         return sum(self.tiles.tolist())  # Python integers: 100,000 huge layers may pass int64
 

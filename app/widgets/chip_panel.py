@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSpinBox,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -161,7 +161,7 @@ class ChipPanel(QWidget):
 
     def _revalidate(self) -> None:
         """A new result: the spec in force may not suit its array (columns per ADC)."""
-        if not self.isVisible():  # checked when shown: the check walks the plans of a long network
+        if not self.on_screen():  # checked when shown: allocating a long network takes a while
             self._behind = True
             return
         try:
@@ -175,7 +175,7 @@ class ChipPanel(QWidget):
         self.spec_changed.emit(spec)
 
     def _refresh(self) -> None:
-        if not self.isVisible():  # not yet shown: the needs of a long network are walked when shown
+        if not self.on_screen():  # not yet shown: allocating a long network takes a while
             self._behind = True
             return
         self._behind = False
@@ -257,10 +257,26 @@ class ChipPanel(QWidget):
             label.updateMin()
             label.setMinimumWidth(0)  # its width follows the view's, never holds the view wide
 
+    def on_screen(self) -> bool:
+        """Shown and not behind another tab: a tabified dock's hidden page stays isVisible()
+        in Qt 6, only its visible region is empty."""
+        return self.isVisible() and not self.visibleRegion().isEmpty()
+
+    def catch_up(self) -> None:
+        """The panel came on screen (shown, or its dock's tab chosen: then only a paint says
+        so): show what arrived meanwhile."""
+        if self._behind and self.on_screen():
+            self._revalidate()
+
     def showEvent(self, ev) -> None:
         super().showEvent(ev)
         if self._behind:
-            self._revalidate()
+            QTimer.singleShot(0, self.catch_up)  # once laid out: the visible region is known then
+
+    def paintEvent(self, ev) -> None:
+        super().paintEvent(ev)
+        if self._behind:  # painted: on screen now (a tab chosen sends no show event)
+            QTimer.singleShot(0, self.catch_up)
 
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)

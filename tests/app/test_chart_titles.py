@@ -38,7 +38,8 @@ def test_compression_options_are_named_when_such_a_method_is_shown(qtbot, open_a
     with qtbot.waitSignal(w.mapping.result_ready, timeout=30000):
         w.array_editor.method_boxes["pairs"].setChecked(True)
         w.mapping.run()
-    assert "PAIRS (" in w.comparison.widget.heading.text()
+    # The charts redraw on a later turn of the event loop (LazyPanel.call_soon), not in the signal.
+    qtbot.waitUntil(lambda: "PAIRS (" in w.comparison.widget.heading.text(), timeout=5000)
 
 
 def test_switching_network_marks_the_sweep_out_of_date_until_swept_again(qtbot, open_app_window):
@@ -83,7 +84,9 @@ def test_an_edit_marks_the_mapping_charts_out_of_date_and_a_run_clears_it(qtbot,
         assert chart.heading.stale and "512×512 array" in chart.heading.text()
     with qtbot.waitSignal(w.mapping.result_ready, timeout=30000):
         w.mapping.run()
-    for chart in (w.comparison.widget, w.bound_panel.widget):
+    charts = (w.comparison.widget, w.bound_panel.widget)
+    qtbot.waitUntil(lambda: all("256×512 array" in c.heading.text() for c in charts), timeout=5000)  # call_soon
+    for chart in charts:
         assert not chart.heading.stale and "256×512 array" in chart.heading.text()
 
 
