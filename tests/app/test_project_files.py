@@ -447,3 +447,19 @@ def test_file_import_folder_and_a_dropped_folder_read_timeloop_layers(qtbot, ope
     assert w.project.import_folder(str(other)) is False
     assert dialog_script.errors[-1][0] == "Cannot import" and "numbered Timeloop/CiMLoop" in dialog_script.errors[-1][1]
     assert w.layer_model.rowCount() == 2  # a bad folder changes nothing
+
+
+def test_a_shape_only_onnx_model_imports_its_layers_and_says_the_weights_are_missing(qtbot, open_app_window,
+                                                                                   dialog_script, tmp_path):
+    pytest.importorskip("onnx")
+    from tests.engine.test_onnx_shape_only import _shape_only
+
+    _, path = _shape_only(tmp_path)
+    w = open_app_window("vgg13-paper")
+    w.project.mark_clean()
+    with qtbot.waitSignal(w.project.importer.finished, timeout=20000) as blocker:
+        w.project.import_file(str(path))
+    assert blocker.args == [True] and not dialog_script.errors
+    assert [layer.name for layer in w.layer_model.layers()] == ["conv1", "fc"]
+    assert "weights not available" in w.statusBar().currentMessage()
+    assert w.project.ws.project().network_file is None  # nothing to come back: the layers are saved
