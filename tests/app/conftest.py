@@ -121,3 +121,13 @@ def open_app_window(qtbot):
         w.project.mark_clean()
         w.close()
         assert not w.isVisible()
+
+
+def wait_for_charts(qtbot, w, timeout=5000) -> None:
+    """The comparison and bound charts redraw on a later turn of the event loop than the
+    result signal (LazyPanel.call_soon): wait until both show the window's current result."""
+    def shown():
+        charts = (w.comparison.widget, w.bound_panel.widget)
+        return all(c is not None and c.result is w.mapping.result for c in charts)
+
+    qtbot.waitUntil(shown, timeout=timeout)

@@ -8,11 +8,14 @@ from PySide6.QtCore import QPointF
 from app import method_style
 from app.widgets.chart_axes import STALE_PREFIX
 
+from .conftest import wait_for_charts
+
 
 def _mapped(qtbot, open_app_window, network="resnet18-paper"):
     w = open_app_window(network)
     qtbot.waitUntil(lambda: w.mapping.result is not None and w.mapping.is_current(), timeout=20000)
     w.run_bar.auto_run.setChecked(False)  # edits leave the charts as they are: out of date
+    wait_for_charts(qtbot, w)
     return w
 
 

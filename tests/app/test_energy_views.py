@@ -10,6 +10,8 @@ from app.widgets.energy_editor import EnergyEditor
 from engine.energy import EnergyModel
 from engine.formats import load_project
 
+from .conftest import wait_for_charts
+
 METHODS = ("vw-sdk", "xbar-opt")
 
 
@@ -18,6 +20,7 @@ def run_resnet18(qtbot, open_app_window):
     w.array_editor.set_methods(METHODS)
     with qtbot.waitSignal(w.mapping.result_ready, timeout=20000):
         w.commands["run"].trigger()
+    wait_for_charts(qtbot, w)
     return w
 
 

@@ -11,10 +11,13 @@ from app.results_export import export_results_csv
 from app.widgets.inspector import PLAN_ROWS
 from engine import __version__
 
+from .conftest import wait_for_charts
+
 
 def run_and_wait(qtbot, w):
     with qtbot.waitSignal(w.mapping.result_ready, timeout=10000):
         w.mapping.run()
+    wait_for_charts(qtbot, w)
 
 
 def test_keyboard_shortcuts(open_app_window):

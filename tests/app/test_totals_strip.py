@@ -11,6 +11,8 @@ from engine.presets import load_preset
 from app import method_style
 from app.widgets.totals_strip import TotalsStrip
 
+from .conftest import wait_for_charts
+
 SCRAMBLED = ("kerntrol", "im2col", "pairs", "vw-sdk", "sdk", "xbar-opt", "vwc-sdk", "vw-flat")
 
 
@@ -79,6 +81,7 @@ def test_scrambled_ticks_give_one_order_in_cards_rows_and_legends(qtbot, open_ap
     assert [r.method for r in rows if r.layer_index == 0] == want
     assert [r.method for r in rows if r.is_total] == want
     labels = [method_style.label(m) for m in want]
+    wait_for_charts(qtbot, w)  # they redraw on a turn of their own
     for chart in (w.comparison.widget, w.bound_panel.widget):
         assert [label.text for _, label in chart.legend.items] == labels
         assert chart.methods == tuple(want)
