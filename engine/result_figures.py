@@ -46,11 +46,9 @@ class MethodFigures:
         return float(self.mac_cycles.sum()) / cycles if cycles else None
 
 
-def _compression_sums(plans) -> dict | None:
-    """Rows and channels summed, rate = rows before / after (None unless every plan is compressed)."""
-    from .compress.views import compression_fields
-
-    f = [compression_fields(p) for p in plans]
+def _compression_sums(f: list) -> dict | None:
+    """The plans' compression fields (engine.compress.views) summed: rows and channels, rate =
+    rows before / after (None unless every plan is compressed)."""
     if not f or any(x is None for x in f):
         return None
     before, after = sum(x["rows_before"] for x in f), sum(x["rows_after"] for x in f)
@@ -73,16 +71,16 @@ def method_figures(plans) -> MethodFigures:
     layout = np.array([(p.nh * p.nw, p.pix_h * p.pix_w, p.ict, p.oct, p.ar, p.ac) for p in plans],
                       dtype=np.int64).reshape(n, 6).T
     util = np.array([(p.weight_utilization, p.block_occupancy) for p in plans], dtype=np.float64).reshape(n, 2).T
-    comp = np.full((3, n), np.nan)
+    comp, sums = np.full((3, n), np.nan), None
     if kinds:
         from .compress.views import compression_fields
-        for i, p in enumerate(plans):
-            f = compression_fields(p)
+        fields = [compression_fields(p) for p in plans]
+        for i, f in enumerate(fields):
             if f is not None:
                 comp[:, i] = (f["rows_skipped"], f["compression_rate"] or np.nan,
                               np.nan if f["channels_removed"] is None else f["channels_removed"])
+        sums = _compression_sums(fields)
     return MethodFigures(column(p.cycles for p in plans), column(p.lower_bound for p in plans),
                          column((p.mac_utilization * p.cycles for p in plans), np.float64),
                          column(c.adc for c in conv), column(c.dac for c in conv), column(c.macs for c in conv),
-                         layout, util, comp, bool(kinds), "vwc-sdk" in kinds,
-                         _compression_sums(plans) if kinds else None)
+                         layout, util, comp, bool(kinds), "vwc-sdk" in kinds, sums)

@@ -174,8 +174,7 @@ class ExportController(QObject):
         panel = self.view.panel
         plan, order = panel.plan, panel.cycles.schedule.order
         try:
-            values = panel.values or PlanValues(plan, order, panel.seed,
-                                                panel.weights if panel._weights_fit(plan, panel.weights) else None)
+            values = panel.values or PlanValues(plan, order, panel.seed, panel.weights)
             sel = self.view.selection
             request = trace_request(plan, values.operands, order, first, last, path,
                                     sel.layer_index if sel is not None else 0)

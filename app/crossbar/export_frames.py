@@ -164,10 +164,7 @@ class FrameRenderer:
         if spec.values_seed is not None:
             from .values import COMPACT_RAMPS, PlanValues, write_ramps
 
-            w = spec.weights
-            L = spec.plan.layer
-            fits = w is not None and tuple(np.shape(w)) == (L.out_c, L.group_in_c, L.k_h, L.k_w)
-            self.values = PlanValues(spec.plan, spec.order, spec.values_seed, w if fits else None, COMPACT_RAMPS)
+            self.values = PlanValues(spec.plan, spec.order, spec.values_seed, spec.weights, COMPACT_RAMPS)
             self.table = write_ramps(self.table.copy(), COMPACT_RAMPS)
 
     def palette_bytes(self) -> bytes:

@@ -28,7 +28,7 @@ from .cycles import PlanCycles
 from .grid_widget import GridWidget
 from .modes import copy_colours
 from .plane_view import PlaneView
-from .values import VALUE_TABLE, PlanValues
+from .values import VALUE_TABLE, PlanValues, weights_fit
 
 FLASH_S = 1.2  # the tile line stays marked at least this long after a change (and until the next step)
 FLASH_STYLE = "background-color:#ffe08a"
@@ -108,7 +108,7 @@ class PlanPanel(QObject):
             self.cycles = None
             self.grid.set_highlight([])
             return
-        if self.mode == "weight" and not self._weights_fit(plan, self.weights):
+        if self.mode == "weight" and not weights_fit(plan, self.weights):
             self.mode = "copy"
         self.cycles = PlanCycles(plan, order, source)
         self._make_values()
@@ -128,7 +128,7 @@ class PlanPanel(QObject):
         self.set_cycle(self.cycles.index_of(cyc), force=True)
 
     def set_mode(self, mode: str) -> None:
-        if mode == "weight" and not self._weights_fit(self.plan, self.weights):
+        if mode == "weight" and not weights_fit(self.plan, self.weights):
             raise ValueError("colour by weight value needs the layer's weights")
         self.mode = mode
         self._tile_key = None
@@ -137,19 +137,12 @@ class PlanPanel(QObject):
 
     def set_weights(self, weights: np.ndarray | None) -> None:
         self.weights = None if weights is None else np.asarray(weights)
-        if self.mode == "weight" and not self._weights_fit(self.plan, self.weights):
+        if self.mode == "weight" and not weights_fit(self.plan, self.weights):
             self.mode = "copy"
         self._tile_key = None
         self._make_values()
         if self.cycles is not None:
             self.set_cycle(self.t, force=True)
-
-    @staticmethod
-    def _weights_fit(plan: Plan | None, w) -> bool:
-        if plan is None or w is None:
-            return False
-        L = plan.layer
-        return tuple(w.shape) == (L.out_c, L.group_in_c, L.k_h, L.k_w)
 
     # --- values mode ----------------------------------------------------------------------
     def set_values(self, on: bool, seed: int | None = None) -> None:
@@ -169,10 +162,8 @@ class PlanPanel(QObject):
 
         self.values, self.values_problem = None, ""
         if self.values_on and self.cycles is not None:
-            plan = self.cycles.plan
-            model = self.weights if self._weights_fit(plan, self.weights) else None
             try:
-                self.values = PlanValues(plan, self.cycles.schedule.order, self.seed, model)
+                self.values = PlanValues(self.cycles.plan, self.cycles.schedule.order, self.seed, self.weights)
             except XbarError as e:  # e.g. model weights that the array's weight bits cannot hold
                 self.values_problem = str(e)
         self.grid.set_strip_table(VALUE_TABLE if self.values is not None else None)
@@ -318,8 +309,8 @@ class PlanPanel(QObject):
         self.ofm.set_frame(*c.ofm_block(cyc))
         self.ofm.set_marker(info.ofm if info is not None else None)
         self.ofm.set_title(f"<b>OFM</b> channel {oc} · {done:,} complete, {part:,} partial of {img.size:,}{sums}")
-        if self.ofm_hover is not None:
-            self._ofm_hovered(self.ofm_hover)
+        if self.ofm_hover is not None:  # its value changes with the cycle (the outline follows _update_highlight)
+            self._show_tip(self.ofm_hover, self.ofm, self._ofm_tip)
 
     def ofm_text(self, pixel: tuple[int, int]) -> str:
         """The hovered OFM output: its value and contributing cycles (values mode), else its state."""
@@ -332,15 +323,16 @@ class PlanPanel(QObject):
     def _ofm_hovered(self, pixel) -> None:
         """An OFM output under the mouse: its value or state, and the columns feeding it outlined."""
         self.ofm_hover = pixel
-        self._plane_tip(pixel, self.ofm, self._ofm_tip)
+        self._update_highlight()
+        self._show_tip(pixel, self.ofm, self._ofm_tip)
 
     def _ifm_hovered(self, pixel) -> None:
         """An IFM pixel under the mouse: the rows it drives this cycle outlined on the grid."""
         self.ifm_hover = pixel
-        self._plane_tip(pixel, self.ifm, self._ifm_tip)
-
-    def _plane_tip(self, pixel, plane, text_of) -> None:
         self._update_highlight()
+        self._show_tip(pixel, self.ifm, self._ifm_tip)
+
+    def _show_tip(self, pixel, plane, text_of) -> None:
         if pixel is None or self.cycles is None:
             QToolTip.hideText()
             return

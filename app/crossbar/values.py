@@ -55,11 +55,22 @@ def value_hex(value: float, scale: float) -> str:
     return pal.hex_of(VALUE_TABLE, int(value_index([value], scale)[0]))
 
 
+def weights_fit(plan: Plan | None, w) -> bool:
+    """Whether `w` are weights (OC, IC/groups, Kh, Kw) of the plan's layer."""
+    if plan is None or w is None:
+        return False
+    L = plan.layer
+    return tuple(np.shape(w)) == (L.out_c, L.group_in_c, L.k_h, L.k_w)
+
+
 class PlanValues:
-    """The values of one plan's cycles on seeded (or a model's quantized) integer operands."""
+    """The values of one plan's cycles on seeded (or a model's quantized) integer operands;
+    `model_weights` that are not the plan's layer's are not used (random ones are drawn)."""
 
     def __init__(self, plan: Plan, order: str = "weight", seed: int = 0, model_weights=None, ramps=RAMPS):
         self.plan, self.seed, self.ramps = plan, seed, ramps
+        if not weights_fit(plan, model_weights):
+            model_weights = None
         ints = model_weights is not None and np.asarray(model_weights).dtype.kind in "iu"
         self.operands = trace_operands(plan.layer, plan.array, plan, seed, None if ints else model_weights)
         if ints:  # the view's weights are already the array's integers: used as they are

@@ -334,8 +334,6 @@ class CrossbarView(QWidget):
         for grid in (self.grid, *(s.grid for s in self.compare.sides)):
             grid.refresh_fonts()
         self.controls.refresh_fonts()
-        for plane in (self.ifm, self.ofm):
-            plane.fit_title()
 
     def changeEvent(self, ev) -> None:
         super().changeEvent(ev)

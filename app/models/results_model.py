@@ -141,7 +141,6 @@ class TotalsLastProxy(QAbstractProxyModel):
         model.headerDataChanged.connect(self.headerDataChanged)
 
     def _source_reset(self) -> None:
-        self._order = self._where = None
         self._arrange()
         self.endResetModel()
 

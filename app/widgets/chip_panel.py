@@ -268,14 +268,9 @@ class ChipPanel(QWidget):
         if self._behind and self.on_screen():
             self._revalidate()
 
-    def showEvent(self, ev) -> None:
-        super().showEvent(ev)
-        if self._behind:
-            QTimer.singleShot(0, self.catch_up)  # once laid out: the visible region is known then
-
     def paintEvent(self, ev) -> None:
         super().paintEvent(ev)
-        if self._behind:  # painted: on screen now (a tab chosen sends no show event)
+        if self._behind:  # painted: on screen now, shown or its tab chosen (which sends no show event)
             QTimer.singleShot(0, self.catch_up)
 
     def resizeEvent(self, ev) -> None:
