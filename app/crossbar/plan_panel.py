@@ -167,6 +167,8 @@ class PlanPanel(QObject):
             except XbarError as e:  # e.g. model weights that the array's weight bits cannot hold
                 self.values_problem = str(e)
         self.grid.set_strip_table(VALUE_TABLE if self.values is not None else None)
+        if self.ofm is not None:  # its caption adds the running sums' scale
+            self.ofm.set_title_lines(3 if self.values is not None else 2)
 
     def set_highlight(self, kind: str) -> None:
         if kind not in HIGHLIGHTS:

@@ -57,6 +57,7 @@ class PlaneView(QWidget):
         super().__init__(parent)
         self.setObjectName(name)
         self._hover = None
+        self._title_lines = 2
         self.title = QLabel()
         self.title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
         self.title.setTextFormat(Qt.RichText)
@@ -93,8 +94,13 @@ class PlaneView(QWidget):
         self.title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
         self.fit_title()
 
+    def set_title_lines(self, lines: int) -> None:
+        """Lines the wrapped title keeps room for (values mode's OFM caption says more)."""
+        self._title_lines = lines
+        self.fit_title()
+
     def fit_title(self) -> None:
-        lines = 2 if self.title.wordWrap() else 1
+        lines = self._title_lines if self.title.wordWrap() else 1
         self.title.setFixedHeight(lines * self.title.fontMetrics().lineSpacing() + 2)
 
     def changeEvent(self, event) -> None:

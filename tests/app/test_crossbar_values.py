@@ -232,3 +232,13 @@ def test_hovering_an_ifm_pixel_or_an_output_outlines_its_rows_or_columns(make_vi
     x = panel.values.operands.x[ic, 2, 3]
     assert panel._ifm_tip((2, 3)).startswith(f"IFM (channel {ic}, 2, 3) = {x}: drives row")
     assert panel.ofm_text((3, 3)).startswith(f"output (channel {oc}, 3, 3) = ")
+
+
+def test_the_ofm_caption_keeps_a_third_line_in_values_mode(make_view):
+    view = make_view()
+    line = view.ofm.title.fontMetrics().lineSpacing()
+    assert view.ofm.title.height() == 2 * line + 2
+    view.set_values(True)
+    assert view.ofm.title.height() == 3 * line + 2 and view.ifm.title.height() == 2 * line + 2
+    view.set_values(False)
+    assert view.ofm.title.height() == 2 * line + 2
