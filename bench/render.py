@@ -25,7 +25,8 @@ each compression-aware method, and we measure for its repacked plan and its dens
   engine maps  the engine's full cell maps of one tile (TileLayout.copy), for comparison
 
 With --values the same is measured in values mode (the strips and the OFM show the engine
-trace's numbers: a tile change then also builds the tile's matrix).
+trace's numbers: a tile change then also builds the tile's matrix). With --lines the link
+lines (IFM pixels to the rows they drive, for slides) are drawn over the view as well.
 
 Timings are the best of several runs (the median is printed in brackets): other processes
 on a shared machine only ever make a run slower.
@@ -66,7 +67,7 @@ def timed(fn, repeat=5) -> tuple[float, float]:
     return times[0], times[len(times) // 2]
 
 
-def bench_size(app, view, n: int, seconds: float, values: bool = False) -> dict:
+def bench_size(app, view, n: int, seconds: float, values: bool = False, lines: bool = False) -> dict:
     from engine import ArraySpec, ConvLayer, map_layer
 
     from app.crossbar.modes import tile_image
@@ -77,6 +78,7 @@ def bench_size(app, view, n: int, seconds: float, values: bool = False) -> dict:
     plan = map_layer(layer, ArraySpec(n, n), "vw-sdk")
     view.show_selection(PlanSelection(0, layer, "vw-sdk", plan))
     view.set_values(values)
+    view.set_lines(lines)
     app.processEvents()
     tile = Tile(plan, 0, 0)
     cmap = {m: timed(lambda i, m=m: tile_image(tile, m))[0] for m in ("copy", "ic")}
@@ -170,6 +172,7 @@ def main(argv=None) -> int:
     ap.add_argument("--compressed-sizes", default="1024,4096")
     ap.add_argument("--values", action="store_true",
                     help="values mode on (strips and OFM from the engine trace: issue 15's targets)")
+    ap.add_argument("--lines", action="store_true", help="the link lines over the view")
     args = ap.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from app.crossbar.playback import max_speed
@@ -180,7 +183,7 @@ def main(argv=None) -> int:
     view.show()
     app.processEvents()
     print(f"offscreen, {os.cpu_count()} cores, view 1600x1000, timer cap {max_speed():.0f} cycles/s"
-          + (", values mode" if args.values else ""))
+          + (", values mode" if args.values else "") + (", link lines" if args.lines else ""))
     print(f"{'array':>6} {'PW':>5} {'tiles':>5} {'occ.':>5} | {'cmap copy':>9} {'cmap ic':>8} | "
           f"{'step':>21} | {'tile change':>21} | {'grid paint':>21} | {'playback':>18}")
 
@@ -189,7 +192,7 @@ def main(argv=None) -> int:
         return f"{best * 1e3:5.1f}ms [{median * 1e3:5.1f}] {1 / best:4.0f}fps"
 
     for n in (int(s) for s in args.sizes.split(",")):
-        r = bench_size(app, view, n, args.seconds, args.values)
+        r = bench_size(app, view, n, args.seconds, args.values, args.lines)
         print(f"{r['n']:>6} {r['windows']:>5} {r['tiles']:>5} {r['occupancy']:>5.0%} | "
               f"{r['cmap_copy'] * 1e3:>7.1f}ms {r['cmap_ic'] * 1e3:>6.1f}ms | "
               f"{ms(r['step'])} | {ms(r['change'])} | {ms(r['paint'])} | "

@@ -133,12 +133,9 @@ class Schedule:
         return ColTargets(oc.astype(np.int32), np.where(ok, oy, -1).astype(np.int32),
                           np.where(ok, ox, -1).astype(np.int32), past)
 
-    def output_cycles(self, oc) -> tuple[np.ndarray, np.ndarray]:
-        """For output channel(s) `oc` (global): first and last cycle touching each OFM pixel.
-
-        Returns arrays of shape (..., OH, OW). An output is partial from its first cycle
-        and complete after its last (its last row tile), section 6.
-        """
+    def _output_tiles(self, oc):
+        """For output channel(s) `oc` (global): the (group, column tile, PW row, PW column) of
+        every OFM pixel, shape (..., OH, OW), and where the channel is removed (or None)."""
         p = self.plan
         oc = np.asarray(oc)
         g, o = oc // p.group.out_c, oc % p.group.out_c
@@ -156,11 +153,29 @@ class Schedule:
             b = (k * n_oc + o) // p.array.logical_cols
         else:
             b = o // p.oct + 0 * k
-        g = g[..., None, None]
-        first, last = self.index(g, b, 0, py, px), self.index(g, b, p.ar - 1, py, px)
+        return g[..., None, None], b, py, px, removed
+
+    def output_cycles(self, oc) -> tuple[np.ndarray, np.ndarray]:
+        """For output channel(s) `oc` (global): first and last cycle touching each OFM pixel.
+
+        Returns arrays of shape (..., OH, OW). An output is partial from its first cycle
+        and complete after its last (its last row tile), section 6.
+        """
+        g, b, py, px, removed = self._output_tiles(oc)
+        first, last = self.index(g, b, 0, py, px), self.index(g, b, self.plan.ar - 1, py, px)
         if removed is not None:  # a removed channel is never computed: "after the last cycle"
             first, last = np.where(removed, self.total, first), np.where(removed, self.total, last)
         return first, last
+
+    def contributing_cycles(self, oc: int, y: int, x: int) -> np.ndarray:
+        """The cycles that add to output (oc, y, x): one per row tile, in row-tile order
+        (int64, (AR,)); the schedule's total for a channel a compressed plan removes."""
+        g, b, py, px, removed = self._output_tiles(int(oc))
+        g, b, py, px = (int(v[y, x]) for v in np.broadcast_arrays(g, b, py, px))
+        cycles = np.asarray(self.index(g, b, np.arange(self.plan.ar), py, px), dtype=np.int64)
+        if removed is not None and bool(removed):
+            cycles[:] = self.total
+        return cycles
 
     def ofm_state(self, t: int, oc: int) -> np.ndarray:
         """(OH, OW) uint8 for output channel `oc` after cycle t: 0 not started, 1 partial, 2 complete."""
@@ -279,6 +294,13 @@ class RegionSchedule(Schedule):
 
     def output_cycles(self, oc):
         raise NotImplementedError("per-output cycles of a region plan: use ofm_state per region")
+
+    def contributing_cycles(self, oc: int, y: int, x: int) -> np.ndarray:
+        for region, sub, start in zip(self.plan.regions, self.subs, self.starts):
+            if region.oy <= y < region.oy + region.h and region.ox <= x < region.ox + region.w:
+                local = sub.contributing_cycles(oc, y - region.oy, x - region.ox)
+                return np.where(local < sub.total, local + int(start), self.total)
+        raise IndexError(f"output ({y}, {x}) is in no region of the plan")
 
     def next_tile_change(self, t: int) -> int:
         r, local = self._locate(t)

@@ -20,6 +20,7 @@ from .compressed import Fates
 from .modes import legend, tile_image
 from .tile import Tile, display_stride
 
+MAX_LINKS = 400  # link lines drawn at most (app.crossbar.link_lines, exported frames)
 _CACHE_BYTES = 160 << 20  # tile images kept for revisits (input-stationary order, stepping back)
 
 
@@ -117,6 +118,19 @@ class PlanCycles:
         """Palette index per column: feeds a real output, past the OFM edge, unused."""
         tg = self.schedule.col_targets(t)
         return _states(tg.oc >= 0, tg.past_edge, "active", "past_edge")
+
+    def ifm_links(self, t: int, channel: int, hot: tuple[int, int] | None = None, most: int = MAX_LINKS):
+        """The rows IFM channel `channel` drives in cycle t (padding rows left out), as the
+        link lines draw them: (pixels (n, 2) of (iy, ix), rows (n,), hot (n,), step). Past
+        `most` rows every step-th is kept; those of the pixel `hot` always are."""
+        src = self.schedule.row_sources(t)
+        rows = np.flatnonzero((src.c == channel) & (src.iy >= 0))
+        pixels = np.stack([src.iy[rows], src.ix[rows]], axis=1).astype(np.int64)
+        is_hot = np.zeros(rows.size, dtype=bool) if hot is None else \
+            (pixels[:, 0] == hot[0]) & (pixels[:, 1] == hot[1])
+        step = max(1, -(-rows.size // most))
+        keep = (np.arange(rows.size) % step == 0) | is_hot
+        return pixels[keep], rows[keep], is_hot[keep], step
 
     def pw_origin(self, cyc: Cycle) -> tuple[int, int]:
         """IFM coordinates (padding included, may be negative) of the PW's top-left pixel."""

@@ -189,7 +189,8 @@ class ExportController(QObject):
         panel = self.view.panel
         spec = FrameSpec(panel.plan, panel.cycles.schedule.order, panel.mode, panel.weights,
                          options.width, options.height,
-                         values_seed=panel.seed if panel.values is not None else None)
+                         values_seed=panel.seed if panel.values is not None else None,
+                         lines=self.view.lines.enabled_lines)
         return AnimationRequest(spec, path, options.first, options.last, options.step, options.fps)
 
     def cell_map_request(self, path: str) -> CellMapRequest:
@@ -215,13 +216,19 @@ class ExportController(QObject):
         return png_of_scene(grid.ci, str(path), min_width)
 
     def export_image(self, path: str) -> bool:
-        """PNG or SVG of the grid scene (title, rulers, strips, grid, legend); compare mode: PNG of both."""
+        """PNG or SVG of the grid scene (title, rulers, strips, grid, legend); compare mode: PNG of
+        both; with the link lines on, the grid, IFM and OFM panes with the lines (PNG at twice
+        the screen's pixels)."""
         try:
             if self.view.comparing:
                 if not path.lower().endswith(".png"):
                     self.status.emit("Compare mode exports PNG only")
                     return False
                 ok = self.view.compare.grab().save(path)
+            elif self.view.lines.enabled_lines:  # the lines join the IFM pane to the grid: both
+                from .screenshot import save_picture
+
+                ok = save_picture(self.view.page, path, scale=2)
             else:
                 ok = self.write_picture(path)
         except OSError as e:

@@ -40,6 +40,7 @@ class FrameSpec:
     title: str = ""
     channels: tuple[int, int] | None = None  # (input, output) channel of the planes; None: per tile
     values_seed: int | None = None  # values mode (app.crossbar.values) with this seed; None: off
+    lines: bool = False  # the link lines from the IFM pixels to the rows they drive (app.crossbar.link_lines)
 
 
 def _font(size: int):
@@ -185,6 +186,7 @@ class FrameRenderer:
         texts += self._legend(frame, legend)
         texts += self._ifm(frame, cyc, ic)
         texts += self._ofm(frame, t, cyc, oc)
+        lines = self._links(t, ic) if spec.lines else []
         p = spec.plan
         title = spec.title or f"{p.layer.name} · {method_style.label(p.method)} · {p.array.rows}×{p.array.cols} array"
         if not spec.title and p.compression is not None:
@@ -194,11 +196,13 @@ class FrameRenderer:
             texts.append((self.header[0] + max(10, spec.height // 34) + 3, self.header[1], self.values.caption(t),
                           self.small, IX["muted_text"]))
         texts.append((self.footer[0], self.footer[1], c.status(t), self.font, IX["text"]))
-        return self._text(frame, texts)
+        return self._text(frame, texts, lines)
 
-    def _text(self, frame, texts) -> np.ndarray:
+    def _text(self, frame, texts, lines=()) -> np.ndarray:
         im = Image.fromarray(frame, mode="P")
         draw = ImageDraw.Draw(im)
+        for xy in lines:  # under the text
+            draw.line(xy, fill=IX["link"], width=1)
         draw.fontmode = "1"  # no antialiasing: text pixels stay one palette index
         for y, x, text, font, index in texts:
             if not isinstance(font, ImageFont.FreeTypeFont):  # the bitmap font knows Latin-1 only
@@ -228,6 +232,7 @@ class FrameRenderer:
             rs, cs = self.values.strips(t)
             rstate, cstate = rs[ri], cs[ci]
         frame[y0:y0 + gh, x0:x0 + gw] = block
+        self._grid_at = (y0, x0, f, gw)  # where the link lines end
         frame[y0:y0 + gh, ax:ax + s] = rstate[:, None]
         frame[ay:ay + s, x0:x0 + gw] = cstate[None, :]
         tile = c.tile(cyc)
@@ -401,6 +406,7 @@ class FrameRenderer:
         pw[pw == IX["ifm_pixel"]] = IX["ifm_read"]  # the pixels this cycle reads
         f, y0, x0 = self._fit(self.ifm_area, vh, vw)
         self._plane(frame, self.ifm_area, plane, f, y0, x0)
+        self._ifm_at = (y0, x0, f, vy, vx, vh, vw)  # where the link lines start
         copy_mode = self.spec.mode == "copy"
         classes = copy_classes(c.part(cyc))  # the copy colours of the grid (palette.grid_classes)
         boxes = c.window_boxes(cyc)
@@ -411,6 +417,18 @@ class FrameRenderer:
         draw_box(frame, y0 + int((py - vy) * f), x0 + int((px - vx) * f), max(1, int(ph * f)),
                  max(1, int(pw_ * f)), IX["pw"], 2)
         return [(self.ifm_area[0], self.ifm_area[1], f"IFM ch. {ic} · PW at ({py}, {px})", self.small, IX["text"])]
+
+    def _links(self, t: int, ic: int) -> list:
+        """((x, y) on the IFM pixel, (x, y) at the right end of its row) for each row IFM
+        channel ic drives in cycle t, as the view's link lines (every k-th past MAX_LINKS)."""
+        pixels, rows, _, _ = self.cycles.ifm_links(t, ic)
+        iy0, ix0, fi, vy, vx, vh, vw = self._ifm_at
+        gy0, gx0, fg, gw = self._grid_at
+        seen = (pixels[:, 0] >= vy) & (pixels[:, 0] < vy + vh) & (pixels[:, 1] >= vx) & (pixels[:, 1] < vx + vw)
+        out = []
+        for (iy, ix), r in zip(pixels[seen].tolist(), rows[seen].tolist()):
+            out.append(((ix0 + (ix - vx + 0.5) * fi, iy0 + (iy - vy + 0.5) * fi), (gx0 + gw, gy0 + (r + 0.5) * fg)))
+        return out
 
     def _ofm(self, frame, t, cyc, oc) -> list:
         c = self.cycles

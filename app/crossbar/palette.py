@@ -53,6 +53,7 @@ _FIXED = {
     23: ("muted_text", "#4a5462"),
     24: ("pruned", "#d9c2b8"),  # compressed plans: a weight the compression masks
     25: ("extra", "#3b2f4a"),  # compressed plans: a compensatory weight (KERNTROL-C)
+    26: ("link", "#e67800"),  # exported frames: a line from an IFM pixel to the row it drives
 }
 INDEX = {name: i for i, (name, _) in _FIXED.items()}
 UNUSED, ZERO = INDEX["unused"], INDEX["zero"]

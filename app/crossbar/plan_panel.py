@@ -26,7 +26,9 @@ from . import palette as pal
 from .cells import CellInfo
 from .cycles import PlanCycles
 from .grid_widget import GridWidget
+from .link_lines import LinkLines
 from .modes import copy_colours
+from .output_timeline import OutputTimeline
 from .plane_view import PlaneView
 from .values import VALUE_TABLE, PlanValues, weights_fit
 
@@ -59,9 +61,11 @@ class PlanPanel(QObject):
     tile_rendered = Signal(object)  # (region, group, a, b, mode) after a re-colour (tests, benchmarks)
 
     def __init__(self, grid: GridWidget, ifm: PlaneView | None = None, ofm: PlaneView | None = None,
-                 parent=None):
+                 parent=None, timeline: OutputTimeline | None = None, lines: LinkLines | None = None):
         super().__init__(parent)
         self.grid, self.ifm, self.ofm = grid, ifm, ofm
+        self.timeline, self.lines = timeline, lines
+        self.timeline_output: tuple[int, int, int] | None = None  # (oc, y, x) the timeline shows
         self.cycles: PlanCycles | None = None
         self.t = 0
         self.mode = "copy"
@@ -104,6 +108,9 @@ class PlanPanel(QObject):
         self._tile_key = None
         self._where = self._flash = None
         self._hide_tooltip()
+        self.timeline_output = None
+        if self.timeline is not None:
+            self.timeline.set_output(None)
         if plan is None:
             self.cycles = None
             self.grid.set_highlight([])
@@ -169,6 +176,9 @@ class PlanPanel(QObject):
         self.grid.set_strip_table(VALUE_TABLE if self.values is not None else None)
         if self.ofm is not None:  # its caption adds the running sums' scale
             self.ofm.set_title_lines(3 if self.values is not None else 2)
+        shown, self.timeline_output = self.timeline_output, None
+        if shown is not None:  # with (or without) the partial sums each cycle adds
+            self.set_timeline_output(shown)
 
     def set_highlight(self, kind: str) -> None:
         if kind not in HIGHLIGHTS:
@@ -275,10 +285,15 @@ class PlanPanel(QObject):
         if self.ofm is not None:
             self._draw_ofm(cyc, oc, info)
         self._update_highlight()
+        self._update_lines()
         self.status_changed.emit(c.status(t))
         if info != self._last_info:  # the inspector re-lays itself out: only on a change
             self._last_info = info
             self.cell_changed.emit(info)
+            if info is not None and info.ofm is not None and info.oc is not None:
+                self.set_timeline_output((info.oc, *info.ofm))
+        if self.timeline is not None:
+            self.timeline.set_cycle(t)
 
     def _draw_ifm(self, cyc, ic, info) -> None:
         c = self.cycles
@@ -323,8 +338,11 @@ class PlanPanel(QObject):
         return f"output (channel {oc}, {y}, {x}): {('not started', 'partial', 'complete')[state]} after cycle {self.t:,}"
 
     def _ofm_hovered(self, pixel) -> None:
-        """An OFM output under the mouse: its value or state, and the columns feeding it outlined."""
+        """An OFM output under the mouse: its value or state, the columns feeding it outlined, its
+        contributing cycles on the timeline (which keeps it when the mouse moves on)."""
         self.ofm_hover = pixel
+        if pixel is not None and self.cycles is not None:
+            self.set_timeline_output((self._ofm_channel, *pixel))
         self._update_highlight()
         self._show_tip(pixel, self.ofm, self._ofm_tip)
 
@@ -332,6 +350,7 @@ class PlanPanel(QObject):
         """An IFM pixel under the mouse: the rows it drives this cycle outlined on the grid."""
         self.ifm_hover = pixel
         self._update_highlight()
+        self._update_lines()
         self._show_tip(pixel, self.ifm, self._ifm_tip)
 
     def _show_tip(self, pixel, plane, text_of) -> None:
@@ -355,6 +374,41 @@ class PlanPanel(QObject):
         drives = f"drives row{'s' if rows.size > 1 else ''} {_listed(rows)} this cycle" if rows.size else \
             "not read this cycle"
         return f"IFM (channel {self._ifm_channel}, {y}, {x}){value}: {drives}"
+
+    def set_timeline_output(self, output: tuple[int, int, int] | None) -> None:
+        """The OFM output (oc, y, x) whose contributing cycles the timeline shows."""
+        if output == self.timeline_output or self.timeline is None or self.cycles is None:
+            return
+        self.timeline_output = output
+        if output is None:
+            self.timeline.set_output(None)
+            return
+        oc, y, x = (int(v) for v in output)
+        s = self.cycles.schedule
+        values = None
+        if self.values is not None:
+            cycles, values = self.values.trace.contributions(oc, y, x)
+        else:
+            cycles = s.contributing_cycles(oc, y, x)
+        self.timeline.set_output(f"output (channel {oc}, {y}, {x})", cycles, s.total, values,
+                                 short=f"ch {oc} ({y}, {x})")
+        self.timeline.set_cycle(self.t)
+
+    def set_lines(self, on: bool) -> None:
+        """The overlay of lines from the IFM pixels to the rows they drive (app.crossbar.link_lines)."""
+        if self.lines is None:
+            return
+        self.lines.set_enabled(on)
+        self._update_lines()
+
+    def _update_lines(self) -> None:
+        """This cycle's links of the IFM channel shown, the hovered pixel's marked."""
+        if self.lines is None or not self.lines.enabled_lines:
+            return
+        if self.cycles is None:
+            self.lines.set_lines(np.zeros((0, 2), np.int64), np.zeros(0, np.int64), np.zeros(0, bool))
+            return
+        self.lines.set_lines(*self.cycles.ifm_links(self.t, self._ifm_channel, self.ifm_hover))
 
     def rows_of_pixel(self, pixel: tuple[int, int]) -> np.ndarray:
         """Rows the IFM pixel (of the channel shown) drives in the current cycle."""

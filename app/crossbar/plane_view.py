@@ -86,6 +86,16 @@ class PlaneView(QWidget):
         self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
         self.set_title_wrap(True)
 
+    def add_footer(self, widget: QWidget) -> None:
+        """A widget under the plane (the OFM's output timeline)."""
+        self.layout().addWidget(widget)
+        self.footer = widget
+
+    def extra_height(self) -> int:
+        """Height of the title and footer: what the pane needs besides its plane."""
+        footer = getattr(self, "footer", None)
+        return self.title.height() + (footer.height() + 2 if footer is not None and not footer.isHidden() else 0)
+
     def set_title_wrap(self, wrap: bool) -> None:
         """A narrow pane's title takes two lines rather than lose its end (the IFM caption
         was cut at 1280x720). Two lines always, so a caption that changes every cycle never

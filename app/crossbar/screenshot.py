@@ -62,15 +62,24 @@ def apply_state(view, cycle: int | None = None, mode: str | None = None,
         view.zoom_to(row, col, size)
 
 
-def save_picture(widget, path: str) -> bool:
-    """`xbarscope --screenshot FILE`: the widget as PNG (`widget.grab()`), or as SVG when the
-    name ends in .svg (Qt's SVG generator; widget.render paints every child into it).
+def save_picture(widget, path: str, scale: float = 1.0) -> bool:
+    """`xbarscope --screenshot FILE`: the widget as PNG (`widget.grab()`; `scale` > 1 paints
+    it at that many pixels per screen pixel, for slides), or as SVG when the name ends in
+    .svg (Qt's SVG generator; widget.render paints every child into it).
 
     A whole window's SVG is close, not exact: Qt's SVG engine does not clip, so text that a
     narrow cell or label cuts on screen runs on in the SVG. The crossbar grid's own SVG
     (ExportController.write_picture) is exact."""
     if not str(path).lower().endswith(".svg"):
-        return widget.grab().save(str(path))
+        if scale <= 1:
+            return widget.grab().save(str(path))
+        from PySide6.QtGui import QColor, QPixmap
+
+        pixmap = QPixmap(widget.size() * scale)
+        pixmap.setDevicePixelRatio(scale)
+        pixmap.fill(QColor("white"))
+        widget.render(pixmap)
+        return pixmap.save(str(path))
     from PySide6.QtCore import QPoint, QRect
     from PySide6.QtGui import QPainter
     from PySide6.QtSvg import QSvgGenerator

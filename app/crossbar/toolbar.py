@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QMenu, QSizePo
 from app import method_style
 
 from .compressed import VIEWS
+from .cycles import MAX_LINKS
 from .modes import MODES
 from .plan_panel import HIGHLIGHTS
 
@@ -26,6 +27,7 @@ class CrossbarToolbar(QWidget):
     compressed_view_chosen = Signal(str)  # "repacked" or "dense"
     values_toggled = Signal(bool)
     seed_chosen = Signal(int)
+    lines_toggled = Signal(bool)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -64,6 +66,11 @@ class CrossbarToolbar(QWidget):
         self.seed.setPrefix("seed ")
         self.seed.setToolTip("Seed of the random inputs and weights of values mode (as xbarscope-cli trace --seed)")
         self.seed.editingFinished.connect(lambda: self.seed_chosen.emit(self.seed.value()))
+        self.lines = QCheckBox("Lines")
+        self.lines.setToolTip("Draw a line from every IFM pixel of the channel shown to the array row it "
+                              "drives this cycle (for slides; hover an IFM pixel to pick out its lines). "
+                              f"Past {MAX_LINKS} rows every k-th is drawn")
+        self.lines.toggled.connect(self.lines_toggled)
         self.compare = QCheckBox("Compare")
         self.compare.setToolTip("Two methods on this layer side by side, played in proportional time")
         self.compare.toggled.connect(self.compare_toggled)
@@ -84,11 +91,11 @@ class CrossbarToolbar(QWidget):
         self.other.setToolTip("The method to compare with")
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
-        # Values after Compare: on a narrow row (presentation text) the toolbar's » menu takes the
+        # Lines and Values after Compare: on a narrow row (presentation text) the toolbar's » menu takes the
         # last widgets first, and the colour mode, highlight and compare must stay in sight.
         actions = {w: self.bar.addWidget(w) for w in (self.mode, self.highlight, self.compressed, self.fit, spacer,
-                                                       self.compare, self.other, self.values, self.seed,
-                                                       self.export)}
+                                                       self.compare, self.other, self.lines, self.values,
+                                                       self.seed, self.export)}
         # Presentation mode keeps every choice a talk may need (colour mode, highlight,
         # compare); only the export menu goes (a toolbar hides a widget through its action).
         self.talk_hidden = [actions[self.export]]

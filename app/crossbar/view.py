@@ -25,6 +25,8 @@ from .compressed import VIEWS, is_compressed, shown_plan, summary
 from .controls import PlaybackControls
 from .export_controller import ExportController
 from .grid_widget import GridWidget
+from .link_lines import LinkLines
+from .output_timeline import OutputTimeline
 from .plan_panel import PlanPanel
 from .plane_view import PlaneView
 from .playback import Playback
@@ -74,7 +76,8 @@ class CrossbarView(QWidget):
         self.grid = GridWidget()
         self.ifm = PlaneView("ifmView")
         self.ofm = PlaneView("ofmView")
-        self.panel = PlanPanel(self.grid, self.ifm, self.ofm, self)
+        self.timeline = OutputTimeline()
+        self.ofm.add_footer(self.timeline)
         self.compare = ComparePane()
         self.playback = Playback(self)
         self.controls = PlaybackControls(self.playback)
@@ -96,8 +99,16 @@ class CrossbarView(QWidget):
         self.single.addWidget(side)
         self.single.setStretchFactor(0, 3)
         self.single.setStretchFactor(1, 1)
+        self.page = QWidget()  # the single view's page: the splitter, and the link lines over it
+        page_lay = QVBoxLayout(self.page)
+        page_lay.setContentsMargins(0, 0, 0, 0)
+        page_lay.addWidget(self.single)
+        self.lines = LinkLines(self.page, self.grid, self.ifm)
+        self.panel = PlanPanel(self.grid, self.ifm, self.ofm, self, self.timeline, self.lines)
+        for splitter in (self.single, side):
+            splitter.splitterMoved.connect(self.lines.update)
         self.stack = QStackedWidget()
-        for w in (self.message, self.single, self.compare):
+        for w in (self.message, self.page, self.compare):
             self.stack.addWidget(w)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -123,6 +134,8 @@ class CrossbarView(QWidget):
         tb.compressed_view_chosen.connect(self.set_compressed_view)
         tb.values_toggled.connect(lambda on: self.set_values(on))
         tb.seed_chosen.connect(lambda seed: self.set_values(self.panel.values_on, seed))
+        tb.lines_toggled.connect(self.set_lines)
+        self.timeline.cycle_chosen.connect(self.playback.set_cycle)
         pb.cycle_changed.connect(self._cycle_changed)
         pb.next_change = self._next_change
         self.controls.order_chosen.connect(self.set_order)
@@ -171,7 +184,7 @@ class CrossbarView(QWidget):
         order = self.panel.cycles.schedule.order if self.panel.cycles else "weight"
         self.panel.set_plan(shown, order, t, source=plan if shown is not plan else None)
         self.toolbar.set_mode(self.panel.mode)
-        self.stack.setCurrentWidget(self.compare if self.comparing else self.single)
+        self.stack.setCurrentWidget(self.compare if self.comparing else self.page)
         if self.comparing:
             self._update_compare()
         else:
@@ -241,6 +254,15 @@ class CrossbarView(QWidget):
         if self.panel.values_problem:
             self.status.emit(f"Values mode: {self.panel.values_problem}")
 
+    def set_lines(self, on: bool) -> None:
+        """Lines from the IFM pixels of the channel shown to the rows they drive this cycle
+        (app.crossbar.link_lines), over the grid and the IFM: for slides."""
+        self.panel.set_lines(on)
+        box = self.toolbar.lines
+        box.blockSignals(True)
+        box.setChecked(bool(on))
+        box.blockSignals(False)
+
     def set_highlight(self, kind: str) -> None:
         """Outline the cells related to the pinned cell: none, weight, copy or pixel."""
         self.panel.set_highlight(kind)
@@ -295,7 +317,7 @@ class CrossbarView(QWidget):
             self.stack.setCurrentWidget(self.compare)
             self._update_compare()
         else:
-            self.stack.setCurrentWidget(self.single)
+            self.stack.setCurrentWidget(self.page)
             self.playback.set_total(self.panel.cycles.total, min(self.playback.t, self.panel.cycles.total - 1))
 
     def _update_compare(self) -> None:
@@ -350,13 +372,14 @@ class CrossbarView(QWidget):
     @staticmethod
     def _title_height(plane, width: int) -> int:
         t = plane.title
-        return t.heightForWidth(width) if t.wordWrap() and t.heightForWidth(width) > 0 else t.sizeHint().height()
+        title = t.heightForWidth(width) if t.wordWrap() and t.heightForWidth(width) > 0 else t.sizeHint().height()
+        return title + plane.extra_height() - t.height()  # and the footer (the OFM's timeline)
 
     def balance_planes(self) -> None:
         """Give the IFM and OFM column the width their planes fill at its full height (at most
         45% of the view, the grid keeps the most; at least 20%, the titles wrap), and split its
         height between them by their planes' shapes: no wide blank band beside a plane."""
-        if self.stack.currentWidget() is not self.single:
+        if self.stack.currentWidget() is not self.page:
             return
         planes = [v for v in (self.ifm, self.ofm) if v._extent is not None and v.isVisible()]
         total_w, height = sum(self.single.sizes()), self.side.height()

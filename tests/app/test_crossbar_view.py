@@ -216,7 +216,7 @@ def test_compare_mode_plays_in_proportional_time(qtbot, view):
     assert left.panel.t == 17 and "finished" in left.status.text()  # 18 cycles: done first
     assert right.panel.t == 20 and "finished" not in right.status.text()
     view.set_comparing(False)
-    assert view.playback.total == 18 and view.stack.currentWidget() is view.single
+    assert view.playback.total == 18 and view.stack.currentWidget() is view.page
 
 
 def test_no_plan_shows_a_message(qtbot, view):

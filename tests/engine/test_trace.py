@@ -236,3 +236,27 @@ def test_contributions_of_an_output_are_its_cycles(method):
             cv = trace.cycle(int(c))
             hit = (cv.cols.oc == oc) & (cv.cols.oy == y) & (cv.cols.ox == x)
             assert hit.any() and (cv.partial[hit] << (cv.col_bit[hit] * array.cell_bits)).sum() == v
+
+
+@pytest.mark.parametrize("order", ["weight", "input"])
+@pytest.mark.parametrize("method", list(METHODS))
+@pytest.mark.parametrize("layer", CASES[:4], ids=lambda l: l.name)
+def test_contributing_cycles_are_the_cycles_whose_columns_feed_the_output(layer, method, order):
+    """Schedule.contributing_cycles (the OFM timeline, no values needed) against a scan of
+    every cycle's column targets, and against the trace's own contributions."""
+    array = ARRAYS[1]
+    plan = plan_of(layer, array, method)
+    s = Schedule(plan, order)
+    fed = {}
+    for t in range(s.total):
+        tg = s.col_targets(t)
+        for key in set(zip(tg.oc[tg.oc >= 0].tolist(), tg.oy[tg.oc >= 0].tolist(), tg.ox[tg.oc >= 0].tolist())):
+            fed.setdefault(key, []).append(t)
+    trace = Trace.of(plan, trace_operands(layer, array, plan, seed=2), order)
+    for oc in range(layer.out_c):
+        for y in range(layer.out_h):
+            for x in range(layer.out_w):
+                got = s.contributing_cycles(oc, y, x)
+                assert np.array_equal(got, trace.contributions(oc, y, x)[0])
+                real = sorted(set(got[got < s.total].tolist()))
+                assert real == fed.get((oc, y, x), [])
