@@ -27,6 +27,8 @@ each compression-aware method, and we measure for its repacked plan and its dens
 With --values the same is measured in values mode (the strips and the OFM show the engine
 trace's numbers: a tile change then also builds the tile's matrix). With --lines the link
 lines (IFM pixels to the rows they drive, for slides) are drawn over the view as well.
+With --values, the first visit of a tile is timed too: the largest GUI gap across the tile
+change, with the tile's matrix built ahead on the worker (PlanValues.prefetch_after) and without.
 
 Timings are the best of several runs (the median is printed in brackets): other processes
 on a shared machine only ever make a run slower.
@@ -115,6 +117,43 @@ def bench_size(app, view, n: int, seconds: float, values: bool = False, lines: b
             "paints": counter.count / seconds}
 
 
+def bench_first_visit(app, view, n: int) -> tuple[float, float]:
+    """Values mode: the largest GUI gap (ms) over the first visit of a new tile, (with the
+    matrix built ahead on the worker while the tile before plays, without)."""
+    from engine import ArraySpec, ConvLayer, map_layer
+
+    from app.crossbar import values as values_mod
+    from app.gap_meter import GapMeter
+    from app.selection import PlanSelection
+
+    layer = ConvLayer("bench", 56, 56, 512, 512, 3, 3, pad_h=1, pad_w=1)
+    plan = map_layer(layer, ArraySpec(n, n), "vw-sdk")
+    out = []
+    real = values_mod.PlanValues.prefetch_after
+    for ahead in (True, False):
+        if not ahead:
+            values_mod.PlanValues.prefetch_after = lambda self, t: None
+        try:
+            view.show_selection(None)
+            view.show_selection(PlanSelection(0, layer, "vw-sdk", plan))
+            view.set_values(True, seed=int(ahead))  # a new seed: nothing cached
+            change = view.panel.cycles.schedule.next_tile_change(0)
+            view.set_cycle(change - 3)
+            end = time.perf_counter() + 1.5  # the tile's last cycles play meanwhile
+            while time.perf_counter() < end:
+                app.processEvents()
+                time.sleep(0.01)
+            with GapMeter() as gaps:
+                for t in range(change - 2, change + 3):
+                    view.set_cycle(t)
+                    app.processEvents()
+            out.append(gaps.worst)
+        finally:
+            values_mod.PlanValues.prefetch_after = real
+    view.set_values(False)
+    return out[0], out[1]
+
+
 def bench_compressed(app, view, n: int, method: str) -> list[dict]:
     from engine import ArraySpec, ConvLayer, map_layer
     from engine.compress import dense_plan
@@ -198,6 +237,11 @@ def main(argv=None) -> int:
               f"{ms(r['step'])} | {ms(r['change'])} | {ms(r['paint'])} | "
               f"{r['play_cps']:>4.0f} cyc/s {r['paints']:>3.0f} paint/s")
         sys.stdout.flush()
+    if args.values:
+        for n in (int(s) for s in args.sizes.split(",")):
+            ahead, plain = bench_first_visit(app, view, n)
+            print(f"{n:>6} first visit of a tile (values mode): largest GUI gap {ahead:.0f} ms with its matrix "
+                  f"built ahead on the worker, {plain:.0f} ms without")
     methods = [m for m in args.compressed.split(",") if m]
     if methods:
         print(f"\n{'array':>6} {'method':>8} {'view':>8} {'tiles':>5} {'cycles':>8} | {'classify':>16} | "

@@ -173,6 +173,10 @@ class Trace:
         return _cached(self._tiles, self._key(cyc), self._keep_tiles,
                        lambda: build_tile(part, cyc.a, cyc.b, cyc.group, self._sliced, self._x_max))
 
+    def tile_key(self, t: int) -> tuple:
+        """What identifies the matrix cycle t needs (cycles of one tile share it)."""
+        return self._key(self.schedule.cycle(t))
+
     def prefetch(self, t: int) -> None:
         """Build (and keep) the tile matrix cycle t needs, e.g. the next tile change's
         (`schedule.next_tile_change`) while the current tile plays."""

@@ -167,6 +167,8 @@ class PlanPanel(QObject):
     def _make_values(self) -> None:
         from engine.errors import XbarError
 
+        if self.values is not None:
+            self.values.close()
         self.values, self.values_problem = None, ""
         if self.values_on and self.cycles is not None:
             try:
@@ -286,6 +288,8 @@ class PlanPanel(QObject):
             self._draw_ofm(cyc, oc, info)
         self._update_highlight()
         self._update_lines()
+        if self.values is not None:
+            self.values.prefetch_after(t)
         self.status_changed.emit(c.status(t))
         if info != self._last_info:  # the inspector re-lays itself out: only on a change
             self._last_info = info

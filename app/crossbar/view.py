@@ -397,4 +397,6 @@ class CrossbarView(QWidget):
 
     def shutdown(self) -> None:
         self.playback.pause()
+        if self.panel.values is not None:
+            self.panel.values.close()
         self.exports.shutdown()

@@ -242,3 +242,24 @@ def test_the_ofm_caption_keeps_a_third_line_in_values_mode(make_view):
     assert view.ofm.title.height() == 3 * line + 2 and view.ifm.title.height() == 2 * line + 2
     view.set_values(False)
     assert view.ofm.title.height() == 2 * line + 2
+
+
+def test_the_next_tiles_matrix_is_built_ahead_on_a_worker(make_view):
+    view = make_view()
+    view.set_values(True, seed=3)
+    panel = view.panel
+    values, s = panel.values, panel.cycles.schedule
+    change = s.next_tile_change(0)
+    assert 0 < change < s.total
+    key = values.trace.tile_key(change)
+    ahead = values._ahead[key]  # asked for when cycle 0 was shown
+    ahead.result(timeout=30)
+    assert key in values.trace._tiles and ahead.done()
+    fresh = Trace.of(panel.plan, values.operands)
+    view.set_cycle(change)  # the prefetched matrix gives the same numbers as one built now
+    got, want = values.cycle(change), fresh.cycle(change)
+    assert (got.partial == want.partial).all() and (got.row_values == want.row_values).all()
+    nxt = s.next_tile_change(change)
+    assert nxt >= s.total or values.trace.tile_key(nxt) in values._ahead
+    view.set_values(False)
+    assert values._pool is None and not values._ahead  # the worker goes with values mode
