@@ -5,7 +5,9 @@
 On resnet50 with a 512x512 array, for vw-sdk and xbar-opt: the mapping (once, not part of
 the targets), one allocation at 2x the arrays the network needs, and a sweep of 100 budgets
 from arrays_needed to 8x it. Targets (issue 16): an allocation under 5 ms, the 100-point
-sweep under 1 s.
+sweep under 1 s. Then long networks (10,000 and 100,000 synthetic layers of 1-8 tiles and
+up to 20,000 steps) at 1.2x, 3x and 30x the arrays they need: what one budget edit in the
+Chip view costs there (stage 2, the greedy use of the spare arrays, dominates).
 """
 from __future__ import annotations
 
@@ -40,6 +42,21 @@ def main() -> None:
         last = reports[-1]
         print(f"    at 8x ({budgets[-1]:,} arrays): interval {last.interval_cycles:,} cycles, "
               f"latency {last.latency_cycles:,}, {last.images_per_s:,.0f} images/s")
+
+    import numpy as np
+
+    from engine.chip_needs import LayerNeeds
+
+    rng = np.random.default_rng(1)
+    for n_layers in (10_000, 100_000):
+        tiles, steps = rng.integers(1, 9, n_layers), rng.integers(1, 20_000, n_layers)
+        needs = LayerNeeds("vw-sdk", ArraySpec(512, 512), tuple(f"l{i}" for i in range(n_layers)), tiles, steps,
+                           np.full(n_layers, 512))
+        row = []
+        for mult in (1.2, 3, 30):
+            t, _ = timed(lambda m=mult: allocate(needs, ChipSpec(arrays=int(needs.arrays_needed * m))), repeat=3)
+            row.append(f"{mult:g}x {t * 1e3:6.0f} ms")
+        print(f"{n_layers:>7,} synthetic layers: one allocation at " + ", ".join(row))
 
 
 if __name__ == "__main__":

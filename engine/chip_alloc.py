@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import cached_property
 
 import numpy as np
@@ -65,6 +64,23 @@ def _next_step(s: int, r: int, t: int):
 MAX_LEFTOVER_STEPS = 1 << 16  # stage 2's steps: bounds its time on budgets of billions of arrays
 
 
+def _ratio_key(steps: list[int], tiles: list[int]):
+    """The heap key of a step saving `gain` cycles for `cost` arrays: the float -gain/cost
+    where floats order every such ratio exactly, else a Fraction (ten times slower).
+
+    Two different ratios g1/c1 > g2/c2 differ by at least 1/(c1 c2), relatively by at least
+    1/(g1 c2); a correctly rounded division errs by 2^-53 relatively, so while every gain
+    times every cost stays below 2^52 their floats keep the exact order, and equal ratios
+    have equal floats (the earlier layer then comes first, as with Fractions)."""
+    gain_max = max(steps, default=0)  # a step saves at most the layer's cycles
+    cost_max = max((s * t for s, t in zip(steps, tiles)), default=0)  # and costs at most all replicas
+    if gain_max * cost_max < 1 << 52:
+        return lambda gain, cost: -(gain / cost)
+    from fractions import Fraction
+
+    return lambda gain, cost: -Fraction(gain, cost)
+
+
 def spend_leftover(tiles: np.ndarray, steps: np.ndarray, replicas: np.ndarray, left: int) -> np.ndarray:
     """Stage 2 (module docstring): steps saving the most cycles per array, while one fits, at
     most MAX_LEFTOVER_STEPS of them (a network needs far fewer unless the arrays left run to
@@ -73,11 +89,13 @@ def spend_leftover(tiles: np.ndarray, steps: np.ndarray, replicas: np.ndarray, l
     ts, ss = [int(t) for t in tiles], [int(s) for s in steps]
     if sum((s - r) * t for s, r, t in zip(ss, reps, ts)) <= left:  # every step fits: all to one cycle
         return np.array(ss, dtype=np.int64)
+    key = _ratio_key(ss, ts)
     heap = []
     for i, (s, r, t) in enumerate(zip(ss, reps, ts)):
         nxt = _next_step(s, r, t)
         if nxt is not None and nxt[1] <= left:
-            heapq.heappush(heap, (-Fraction(nxt[0], nxt[1]), i, nxt[1], nxt[2]))
+            heap.append((key(nxt[0], nxt[1]), i, nxt[1], nxt[2]))
+    heapq.heapify(heap)
     taken = 0
     while heap and taken < MAX_LEFTOVER_STEPS:
         _, i, cost, r2 = heapq.heappop(heap)
@@ -88,7 +106,7 @@ def spend_leftover(tiles: np.ndarray, steps: np.ndarray, replicas: np.ndarray, l
         taken += 1
         nxt = _next_step(ss[i], r2, ts[i])
         if nxt is not None and nxt[1] <= left:
-            heapq.heappush(heap, (-Fraction(nxt[0], nxt[1]), i, nxt[1], nxt[2]))
+            heapq.heappush(heap, (key(nxt[0], nxt[1]), i, nxt[1], nxt[2]))
     return np.array(reps, dtype=np.int64)
 
 

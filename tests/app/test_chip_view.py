@@ -188,3 +188,35 @@ def test_a_new_array_that_refuses_the_chip_names_the_field_until_it_is_fixed(qtb
     panel.editor.spins["columns_per_adc"].setValue(64)
     assert panel.editor.error() is None and panel.report.spec.columns_per_adc == 64
     assert panel.report.to_dict() == engine_report(w, panel.current_method(), panel.spec()).to_dict()
+
+
+def test_a_long_network_timeline_is_one_line_along_the_bars(qtbot):
+    """Past BAR_LIMIT layers the timeline draws one staircase line (a bar each took 0.3 s to
+    draw at 100,000 layers): layer l from its start to its end at height l."""
+    import pyqtgraph as pg
+
+    from engine import ArraySpec
+    from engine.chip_needs import LayerNeeds
+    from app.widgets.chart_axes import BAR_LIMIT
+    from app.widgets.chip_timeline import ChipTimelinePlot
+
+    n = BAR_LIMIT + 7
+    rng = np.random.default_rng(3)
+    needs = LayerNeeds("vw-sdk", ArraySpec(64, 64), tuple(f"l{i}" for i in range(n)), rng.integers(1, 4, n),
+                       rng.integers(1, 500, n), rng.integers(1, 64, n))
+    report = allocate(needs, ChipSpec(arrays=int(needs.tiles.sum()) + 50))
+    win = pg.GraphicsLayoutWidget()
+    qtbot.addWidget(win)
+    plot = ChipTimelinePlot()
+    win.addItem(plot)
+    plot.show_report(report)
+    assert plot.bars is None and plot.staircase is not None
+    x, y = plot.staircase.xData, plot.staircase.yData
+    starts = np.concatenate([[0], np.cumsum(report.cycles)[:-1]])
+    assert (x[0::2] == starts).all() and (x[1::2] == starts + report.cycles).all()
+    assert (y[0::2] == np.arange(n)).all() and (y[1::2] == np.arange(n)).all()
+    assert x[-1] == report.latency_cycles
+    small = allocate(LayerNeeds("vw-sdk", ArraySpec(64, 64), ("a", "b"), np.array([1, 2]), np.array([5, 9]),
+                                np.array([3, 4])), ChipSpec(arrays=10))
+    plot.show_report(small)
+    assert plot.staircase is None and list(plot.bars.opts["width"]) == small.cycles.astype(float).tolist()

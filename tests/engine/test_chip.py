@@ -1,5 +1,6 @@
 """The chip (issue 16): spec validation, needs of every plan kind, the allocation against plain
 scalar references (hypothesis), the not-fit case, the ADC check and the chip-aware energy."""
+from itertools import product
 from math import ceil
 
 import numpy as np
@@ -301,3 +302,37 @@ def test_stage_two_cap_keeps_a_valid_allocation(monkeypatch):
         assert sum(r * x for r, x in zip(reps.tolist(), tiles)) <= 150
         assert max(ceil(s / r) for s, r in zip(steps, reps.tolist())) == t
     assert full.tolist() == scalar_allocate(tiles, steps, 150) and (capped <= full).all() and (capped != full).any()
+
+
+def test_stage_two_float_keys_keep_the_exact_order_of_the_ratios():
+    from fractions import Fraction
+
+    from engine.chip_alloc import _ratio_key
+
+    big = 1 << 25
+    key = _ratio_key([big + 1], [1])  # gains x costs below 2^52 (2^50): floats
+    pairs = [(big + 1, big), (big, big - 1), (3, 9), (1, 3), (7, 21), (big - 1, big)]
+    assert isinstance(key(3, 9), float)
+    for (g1, c1), (g2, c2) in product(pairs, pairs):
+        exact = Fraction(g1, c1) - Fraction(g2, c2)
+        assert (key(g1, c1) < key(g2, c2)) == (exact > 0) and (key(g1, c1) == key(g2, c2)) == (exact == 0)
+    assert isinstance(_ratio_key([1 << 40], [1 << 20])(3, 9), Fraction)  # past 2^52: exact Fractions
+
+
+@settings(max_examples=100, deadline=None)
+@given(networks, st.integers(0, 2000))
+def test_stage_two_with_fraction_keys_allocates_the_same(net, extra):
+    from fractions import Fraction
+
+    import engine.chip_alloc as alloc
+
+    tiles, steps = (np.array(v, dtype=np.int64) for v in net)
+    arrays = int(tiles.sum()) + extra
+    fast = choose_replicas(tiles, steps, arrays)
+    real = alloc._ratio_key
+    alloc._ratio_key = lambda s, t: (lambda g, c: -Fraction(g, c))
+    try:
+        exact = choose_replicas(tiles, steps, arrays)
+    finally:
+        alloc._ratio_key = real
+    assert fast.tolist() == exact.tolist()
