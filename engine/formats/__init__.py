@@ -82,8 +82,8 @@ def load_network(path, fmt: str | None = None, *, input_size: tuple[int, int] | 
 
     `path` may be a folder of numbered Timeloop/CiMLoop layer files (one network). The
     network's `notes` report what the import assumed or converted. `input_size` applies to
-    ONNX models (also one a project references); `progress` and `should_stop` to ONNX models
-    and layer folders.
+    ONNX models (also one a project references); `progress` to ONNX models and layer folders,
+    `should_stop` to them and to the CSV layer lists (native, NeuroSim, SCALE-Sim).
     """
     if _is_folder(path):
         _folder_format(path, fmt)
@@ -99,7 +99,7 @@ def load_network(path, fmt: str | None = None, *, input_size: tuple[int, int] | 
                                      progress=progress, should_stop=should_stop).network
     if input_size is not None:
         raise FormatError(path, "an input size applies to ONNX models only; this is a layer list")
-    net = parse_layers(text, path, fmt)
+    net = parse_layers(text, path, fmt, should_stop)
     return with_chain_check(net) if fmt in CHAIN_CHECKED else net
 
 

@@ -6,7 +6,7 @@ import io
 import re
 from typing import Iterator
 
-from ..errors import FormatError, LayerError, XbarError
+from ..errors import FormatError, LayerError, XbarError, check_cancel
 from ..layers import ConvLayer
 from ..network import Network
 from .textio import MAX_LAYERS
@@ -14,12 +14,19 @@ from .textio import MAX_LAYERS
 _WHOLE = re.compile(r"[+-]?[0-9]{1,18}")  # ASCII digits only: int() also takes '٣' and '1_0'
 
 
-def rows(text: str, path) -> Iterator[tuple[int, list[str]]]:
-    """(1-based line, stripped cells) of every row that holds something."""
+STOP_EVERY = 1024  # rows between two checks of a caller's should_stop
+
+
+def rows(text: str, path, should_stop=None) -> Iterator[tuple[int, list[str]]]:
+    """(1-based line, stripped cells) of every row that holds something; Cancelled when
+    `should_stop()` says so (checked every STOP_EVERY rows: a 100,000-row file ran on for
+    1.4 s after its import was cancelled)."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     start = 1
     try:
         for cells in reader:
+            if should_stop is not None and reader.line_num % STOP_EVERY == 0:
+                check_cancel(should_stop)
             cells = [c.strip() for c in cells]
             if any(cells):
                 yield start, cells

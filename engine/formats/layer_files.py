@@ -78,6 +78,12 @@ def check_format(path, fmt: str, table: dict) -> None:
         raise FormatError(path, f"unknown format '{fmt}'; known: {known}")
 
 
-def parse_layers(text: str, path, fmt: str) -> Network:
+STOPPABLE = {"csv", "neurosim", "scalesim"}  # readers that check a should_stop between rows (JSON
+# is parsed whole by json.loads, a Timeloop file holds one layer)
+
+
+def parse_layers(text: str, path, fmt: str, should_stop=None) -> Network:
     check_format(path, fmt, READERS)
+    if fmt in STOPPABLE:
+        return READERS[fmt](text, path, should_stop)
     return READERS[fmt](text, path)

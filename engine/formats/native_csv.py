@@ -44,10 +44,10 @@ def _layer(path, line: int, row: dict) -> ConvLayer:
     return ConvLayer(row["name"], kind=row.get("type") or "conv", **values)
 
 
-def parse(text: str, path) -> Network:
+def parse(text: str, path, should_stop=None) -> Network:
     layers = LayerCollector(path, {c: c for c in COLUMNS})
     header = None
-    for line, cells in rows(text, path):
+    for line, cells in rows(text, path, should_stop):
         if header is None:
             header = _header(line, cells, path)
             continue

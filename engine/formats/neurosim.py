@@ -48,10 +48,10 @@ def _count_note(layers: list[ConvLayer]) -> str | None:
             f"'same' padding; the layers where the two differ: {shown}.")
 
 
-def parse(text: str, path) -> Network:
+def parse(text: str, path, should_stop=None) -> Network:
     layers = LayerCollector(path, _FIELD_COLUMNS)
     v1, pooled = [], []
-    for line, cells in rows(text, path):
+    for line, cells in rows(text, path, should_stop):
         if cells[0].startswith("#"):  # not NeuroSim's, but the sniffer allows comment lines
             continue
         if len(cells) == len(COLUMNS) - 1:  # NeuroSim V1.0: no stride column, stride 1

@@ -174,7 +174,7 @@ def _referenced_network(ref, text: str, path, input_size=None, progress=None, sh
         fmt = sniff(target_text, target)
         if fmt == "project":
             raise FormatError(target, "is a project; network_file must name a layer list")
-        return parse_layers(target_text, target, fmt)
+        return parse_layers(target_text, target, fmt, should_stop)
     except FormatError as e:
         raise FormatError(path, f"network_file: {e}", line) from None
 

@@ -50,8 +50,8 @@ def _uncomment(cells: list[str]) -> list[str]:
     return out
 
 
-def _content_rows(text: str, path):
-    for line, cells in rows(text, path):
+def _content_rows(text: str, path, should_stop=None):
+    for line, cells in rows(text, path, should_stop):
         cells = _uncomment(cells)
         if any(cells):
             yield line, cells
@@ -95,9 +95,9 @@ def _gemm_layer(name: str, m: int, n: int, k: int) -> ConvLayer:
     return ConvLayer(name, m, 1, k, n, 1, 1)
 
 
-def parse(text: str, path) -> Network:
+def parse(text: str, path, should_stop=None) -> Network:
     layers = LayerCollector(path, _FIELD_COLUMNS)
-    content = _content_rows(text, path)
+    content = _content_rows(text, path, should_stop)
     header = next(content, None)
     if header is None:
         raise FormatError(path, "no SCALE-Sim header and no layers, only blank or comment lines")
