@@ -12,6 +12,7 @@ from html import escape
 
 from engine import ArraySpec, ConvLayer, __version__
 from engine.batch import MapResult
+from engine.chip import ChipError, ChipSpec
 from engine.energy import EnergyModel
 
 from app import method_style, numbers
@@ -34,6 +35,7 @@ class ReportInputs:
     options: dict = field(default_factory=dict)  # {method: {option: value}}
     energy_model: EnergyModel | None = None
     generated: str = ""  # a time stamp; '' for now
+    chip: ChipSpec | None = None  # the Chip view's spec: its section; None: no chip section
 
 
 def ordered_methods(methods, result: MapResult) -> tuple[str, ...]:
@@ -212,6 +214,36 @@ def _layers(inp: ReportInputs, rows: list[ResultRow], pictures: list) -> str:
     return "\n".join(parts)
 
 
+def _chip(inp: ReportInputs, methods: tuple[str, ...]) -> str:
+    """The Chip view in words: every method on the same chip (its table), then the selected
+    method's figures, all from engine.chip_alloc through app.chip_figures as the view shows them."""
+    from engine.chip_alloc import allocate
+
+    from app.chip_figures import TABLE_COLUMNS, figure_lines, table_row
+
+    spec = inp.chip
+    head = ('<h2 id="chip">Chip</h2><p class="meta">'
+            f"{spec.arrays:,} arrays in tiles of {spec.arrays_per_tile:,} · {spec.input_bits}-bit inputs, "
+            f"{spec.dac_bits}-bit DACs, {spec.adc_bits}-bit ADCs shared by {spec.columns_per_adc:,} columns · "
+            f"one read {spec.t_read_ns:g} ns, one array write {spec.reprogram_ns:,g} ns. Every method's plans "
+            "on this chip, replicas spread over the spare arrays (as the app's Chip view).</p>")
+    try:
+        reports = {m: allocate(inp.result.chip_needs(m), spec) for m in methods}
+    except ChipError as e:
+        why = str(e).removeprefix("chip: ")
+        return head + f'<p class="warn">The chip does not suit these plans: {escape(why)}</p>'
+    kinds = ["text"] + ["num"] * (len(TABLE_COLUMNS) - 1)  # the method, then its figures
+    cells = "".join(f'<th class="{k}">{escape(c)}</th>' for k, c in zip(kinds, TABLE_COLUMNS))
+    body = "".join("<tr>" + "".join(f'<td class="{k}">{escape(v)}</td>' for k, v in zip(kinds, table_row(m, r)))
+                   + "</tr>" for m, r in reports.items())
+    table = (f'<div class="table-wrap"><table class="results chip"><thead><tr>{cells}</tr></thead>'
+             f"<tbody>{body}</tbody></table></div>")
+    chosen = inp.selected_method if inp.selected_method in reports else methods[-1]
+    warn_class = ' class="warn"'
+    lines = "".join(f"<li{warn_class if warn else ''}>{escape(text)}</li>" for text, warn in figure_lines(reports[chosen]))
+    return head + table + f'<h3 class="chip">{escape(method_style.label(chosen))} on this chip</h3><ul>{lines}</ul>'
+
+
 def build_html(inp: ReportInputs, charts: dict[str, bytes], layer_pictures: list) -> str:
     """The whole report. `charts`: {"comparison": png, "bound": png}; `layer_pictures`: one PNG
     (or None) per layer, the selected method's plan."""
@@ -237,6 +269,7 @@ def build_html(inp: ReportInputs, charts: dict[str, bytes], layer_pictures: list
         "every method, then the totals. "
         "Efficiency = lower bound ÷ cycles; × im2col and × SDK are speed-ups.</p>",
         results_table(rows, inp.result.request.layers),
+        _chip(inp, methods) if inp.chip is not None else "",
         _layers(inp, rows, layer_pictures),
         f"<footer>Figures computed by the XbarScope engine {escape(__version__)}; energies use the "
         "per-event values listed under Setup.</footer>",

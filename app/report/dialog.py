@@ -69,7 +69,7 @@ def export_report_dialog(window, path: str | None = None) -> Path | None:
             selected_method=window.selection.method if window.selection.method in result.request.methods else None,
             progress=progress, should_stop=box.wasCanceled,
             network_source=model.origin.replace(" (hover to read)", ""), description=model.origin_details,
-            energy_model=window.energy_editor.model())
+            energy_model=window.energy_editor.model(), chip=getattr(window, "chip_spec", None))
     except Cancelled:
         window.show_status("Report cancelled: nothing written")
         return None

@@ -35,6 +35,8 @@ tr.group th { background: #fff; text-align: left; padding-top: 7px; border-botto
 tbody.totals td { font-weight: bold; background: var(--band); }
 tbody.totals tr.group th { border-bottom: 2px solid var(--text); }
 .table-wrap { overflow-x: auto; }
+.warn { color: #a34a00; }
+h3.chip { margin-top: 14px; }
 figure { margin: 0 0 12px; }
 figure img { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); }
 figcaption { font-size: 12.5px; color: var(--muted); margin-top: 3px; }

@@ -52,13 +52,14 @@ def write_atomically(path: Path, text: str) -> None:
 
 def write_report(path, result: MapResult, network_name: str, array=None, options=None, methods=None,
                  selected_method: str | None = None, progress=None, should_stop=None, *,
-                 network_source: str = "", description: str = "", energy_model=None) -> Path:
+                 network_source: str = "", description: str = "", energy_model=None, chip=None) -> Path:
     """Write the HTML report of `result` to `path` and return the path.
 
     `array`/`options` default to the request's; `methods` are the methods shown (default: all
     mapped); `selected_method` whose plan each layer's crossbar picture shows (default VW-SDK if
     mapped, else the last method). Raises XbarError for a method not mapped, OSError when the
-    file cannot be written, engine.errors.Cancelled when `should_stop()` turns true."""
+    file cannot be written, engine.errors.Cancelled when `should_stop()` turns true. `chip`: a
+    ChipSpec for the chip section (None: none)."""
     from .pictures import chart_pictures, crossbar_pictures
 
     path = check_writable(path)
@@ -78,7 +79,7 @@ def write_report(path, result: MapResult, network_name: str, array=None, options
     inputs = ReportInputs(result, network_name, shown, selected, network_source=network_source,
                           description=description, array=array or result.request.array,
                           options=options if options is not None else result.request.options,
-                          energy_model=energy_model)
+                          energy_model=energy_model, chip=chip)
     if progress:
         progress(n + 1, total, "writing the file")
     html = build_html(inputs, charts, layers)

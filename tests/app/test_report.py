@@ -201,3 +201,45 @@ def test_menu_command_cancel_and_stale_results_write_nothing(qtbot, open_app_win
     assert model.setData(model.index(1, COLUMN_INDEX["in_c"]), "128")
     assert export_report_dialog(w) is None
     assert "out of date" in dialog_script.errors[-1][1] and list(folder.iterdir()) == []
+
+
+def test_the_report_has_the_chip_view_of_the_window(qtbot, open_app_window, tmp_path, dialog_script):
+    """The Chip section: every method on the window's chip spec (the Chip view's table), then
+    the selected method's figures, each as app.chip_figures words it from engine.chip_alloc."""
+    from app.chip_figures import TABLE_COLUMNS, figure_lines, table_row
+    from app.chip_wiring import _set_spec
+    from engine.chip import ChipSpec
+    from engine.chip_alloc import allocate
+
+    w = open_app_window("vgg13-paper")
+    with qtbot.waitSignal(w.mapping.result_ready, timeout=10000):
+        assert w.mapping.run()
+    w.selection.select(0, "sdk")
+    spec = ChipSpec(arrays=40, adc_bits=5)
+    _set_spec(w, spec)
+    assert w.chip_spec == spec
+    dialog_script.save_path = str(tmp_path / "chip.html")
+    written = export_report_dialog(w)
+    html = written.read_text(encoding="utf-8")
+    text = " ".join(parse(html).text)
+    assert '<h2 id="chip">Chip</h2>' in html and "40 arrays in tiles of 8" in text and "5-bit ADCs" in text
+    result = w.mapping.result
+    for column in TABLE_COLUMNS:
+        assert column in text
+    methods = [m for m in result.request.methods if m in w.array_editor.methods()]
+    for m in methods:
+        row = table_row(m, allocate(result.chip_needs(m), spec))
+        assert "".join(f'<td class="{k}">{v}</td>' for k, v in zip(["text"] + ["num"] * 6, row)) in html
+    for line, warn in figure_lines(allocate(result.chip_needs("sdk"), spec)):
+        assert line in text
+    assert "SDK on this chip" in text
+
+
+def test_a_chip_the_plans_cannot_use_is_said_in_its_section(qapp):
+    from engine.chip import ChipSpec
+
+    result = _small_result()  # 64 columns: 128 columns per ADC is more than an array has
+    html = build_html(ReportInputs(result, "tiny", ("vw-sdk",), "vw-sdk", chip=ChipSpec(columns_per_adc=128)), {},
+                      [None, None])
+    assert '<p class="warn">The chip does not suit these plans: columns_per_adc' in html
+    assert 'id="chip"' not in build_html(ReportInputs(result, "tiny", ("vw-sdk",), "vw-sdk"), {}, [None, None])
