@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-HINT = "hover an output: the cycles adding to it"
+HINT = "hover an output: its cycles"
 HIT_PX = 6  # a click or hover this close to a tick picks it
 DONE, TO_COME, NOW, AXIS = "#1b1f24", "#8a929c", "#d62728", "#c3c8ce"
 

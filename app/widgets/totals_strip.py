@@ -39,13 +39,32 @@ def speedup_texts(totals: dict[str, int], method: str) -> tuple[str, ...]:
 
 class _ElidedLabel(QLabel):
     """One line that never widens its card: the longest of its wordings that fits the width it
-    gets (else the shortest, elided); every wording says the same, the longest is the tooltip."""
+    gets; else the shortest in a font down to `min_scale` of its own (eight cards at 1280x720
+    cut 'KERNTROL' and '1.43× im2col'), elided only past that. Every wording says the same,
+    the longest is the tooltip."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, min_scale: float = 1.0):
         super().__init__(parent)
         self.wordings: tuple[str, ...] = ("",)
+        self.min_scale = min_scale
+        self._base: QFont | None = None  # the font the label is meant to have (it may draw smaller)
         self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
         self.setMinimumWidth(1)
+
+    def set_base_font(self, font: QFont) -> None:
+        self._base = QFont(font)
+        self.setFont(font)
+        self._elide()
+        self.updateGeometry()
+
+    def sizeHint(self):
+        hint = super().sizeHint()
+        if self._base is not None:  # a line drawn smaller keeps its height: cards never jump
+            hint.setHeight(max(hint.height(), int(QFontMetricsF(self._base).height() + 0.999)))
+        return hint
+
+    def minimumSizeHint(self):
+        return QSize(1, self.sizeHint().height())
 
     @property
     def full_text(self) -> str:
@@ -56,10 +75,20 @@ class _ElidedLabel(QLabel):
         self._elide()
 
     def _elide(self) -> None:
-        fm, width = self.fontMetrics(), max(self.width(), 1)
+        base = self._base or self.font()
+        fm, width = QFontMetricsF(base), max(self.width(), 1)
+        font = base
         shown = next((t for t in self.wordings if fm.horizontalAdvance(t) <= width), None)
         if shown is None:
-            shown = fm.elidedText(self.wordings[-1], Qt.ElideRight, width)
+            shortest = self.wordings[-1]
+            scale = max(self.min_scale, min(1.0, width / max(fm.horizontalAdvance(shortest), 1.0) * 0.97))
+            font = QFont(base)
+            font.setPointSizeF(base.pointSizeF() * scale)
+            small = QFontMetricsF(font)
+            shown = shortest if small.horizontalAdvance(shortest) <= width else \
+                small.elidedText(shortest, Qt.ElideRight, width)
+        if font != self.font():
+            self.setFont(font)
         if shown != self.text():
             super().setText(shown)
 
@@ -128,7 +157,7 @@ class _Details(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.speedup, self.bound = _ElidedLabel(), _ElidedLabel()
+        self.speedup, self.bound = _ElidedLabel(min_scale=0.8), _ElidedLabel(min_scale=0.8)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
@@ -150,7 +179,7 @@ class _Card(QFrame):
         color = method_style.color(method)
         self.setStyleSheet(f"#totalsCard {{ border-top: 4px solid {color}; }}")
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
-        self.title = _ElidedLabel()
+        self.title = _ElidedLabel(min_scale=0.8)
         self.title.setObjectName("cardTitle")
         self.title.setStyleSheet(f"color: {color};")
         self.title.set_full_text(method_style.label(method))
@@ -186,9 +215,8 @@ class _Card(QFrame):
         detail = QFont(base)
         detail.setPointSizeF(base.pointSizeF() * 0.9)
         for label in (self.speedup, self.bound):
-            label.setFont(detail)
-            label.set_full_text(*label.wordings)
-        self.title.set_full_text(*self.title.wordings)
+            label.set_base_font(detail)
+        self.title.set_base_font(title)
 
     def event(self, e):
         if e.type() == QEvent.ApplicationFontChange:

@@ -115,3 +115,25 @@ def test_the_order_does_not_depend_on_which_module_was_imported_first():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2]).stdout
     assert out.strip() == "im2col,vw-sdk,vw-flat,kerntrol"
+
+
+def test_eight_narrow_cards_show_every_title_and_detail_whole(qtbot):
+    """At 1280x720 with all 8 methods the cards cut 'KERNTROL' and '1.43× im2col': a line that
+    no wording fits is drawn up to 20 % smaller before it is elided, at its own height."""
+    strip = TotalsStrip()
+    qtbot.addWidget(strip)
+    strip.resize(880, 100)
+    strip.show_result(_result(SCRAMBLED), SCRAMBLED, "vgg13-paper")
+    strip.show()
+    qtbot.waitExposed(strip)
+    for card in strip.cards.values():
+        for label in (card.title, card.speedup, card.bound):
+            assert "…" not in label.text() and label.text() in label.wordings, (card.method, label.text())
+            assert QFontMetricsF(label.font()).horizontalAdvance(label.text()) <= label.width()
+            assert label.font().pointSizeF() >= 0.8 * label._base.pointSizeF() - 1e-6
+            assert label.height() >= QFontMetricsF(label._base).height() - 1
+    assert strip.cards["kerntrol"].title.text() == "KERNTROL"
+    assert any(label.font().pointSizeF() < label._base.pointSizeF() for card in strip.cards.values()
+               for label in (card.title, card.speedup))  # drawn smaller, not cut
+    strip.resize(1800, 100)  # room again: the label's own font
+    qtbot.waitUntil(lambda: strip.cards["kerntrol"].title.font() == strip.cards["kerntrol"].title._base)
