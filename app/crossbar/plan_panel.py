@@ -23,6 +23,7 @@ from engine.plan import Plan
 from app import method_style
 
 from . import palette as pal
+from . import plane_links as links
 from .cells import CellInfo
 from .cycles import PlanCycles
 from .grid_widget import GridWidget
@@ -41,11 +42,6 @@ HIGHLIGHTS = {"none": "No highlight", "weight": "Same weight", "copy": "Same ker
 
 def _legend_text(legend) -> tuple:
     return legend.key()
-
-
-def _listed(indices: np.ndarray, most: int = 12) -> str:
-    """'3, 7, 11' (the first `most`, then '…')."""
-    return ", ".join(map(str, indices[:most].tolist())) + (" …" if indices.size > most else "")
 
 
 def _span(values: np.ndarray, offset: int) -> str:
@@ -366,18 +362,14 @@ class PlanPanel(QObject):
             QToolTip.showText(QCursor.pos(), text, plane)
 
     def _ofm_tip(self, pixel) -> str:
-        cols = self.columns_of_output(pixel)
-        fed = f"\nfed this cycle by column{'s' if cols.size > 1 else ''} {_listed(cols)}" if cols.size else ""
-        return self.ofm_text(pixel) + fed
+        return self.ofm_text(pixel) + links.fed_text(self.columns_of_output(pixel))
 
     def _ifm_tip(self, pixel) -> str:
-        rows, (y, x) = self.rows_of_pixel(pixel), pixel
+        y, x = pixel
         value = ""
         if self.values is not None and 0 <= y < self.plan.layer.in_h and 0 <= x < self.plan.layer.in_w:
             value = f" = {int(self.values.operands.x[self._ifm_channel, y, x])}"
-        drives = f"drives row{'s' if rows.size > 1 else ''} {_listed(rows)} this cycle" if rows.size else \
-            "not read this cycle"
-        return f"IFM (channel {self._ifm_channel}, {y}, {x}){value}: {drives}"
+        return f"IFM (channel {self._ifm_channel}, {y}, {x}){value}: {links.drives_text(self.rows_of_pixel(pixel))}"
 
     def set_timeline_output(self, output: tuple[int, int, int] | None) -> None:
         """The OFM output (oc, y, x) whose contributing cycles the timeline shows."""
@@ -416,13 +408,11 @@ class PlanPanel(QObject):
 
     def rows_of_pixel(self, pixel: tuple[int, int]) -> np.ndarray:
         """Rows the IFM pixel (of the channel shown) drives in the current cycle."""
-        src = self.cycles.schedule.row_sources(self.t)
-        return np.flatnonzero((src.c == self._ifm_channel) & (src.iy == pixel[0]) & (src.ix == pixel[1]))
+        return links.rows_of_pixel(self.cycles.schedule, self.t, self._ifm_channel, *pixel)
 
     def columns_of_output(self, pixel: tuple[int, int]) -> np.ndarray:
         """Columns adding to the OFM output (of the channel shown) in the current cycle."""
-        tg = self.cycles.schedule.col_targets(self.t)
-        return np.flatnonzero((tg.oc == self._ofm_channel) & (tg.oy == pixel[0]) & (tg.ox == pixel[1]))
+        return links.columns_of_output(self.cycles.schedule, self.t, self._ofm_channel, *pixel)
 
     def link_rects(self) -> list[tuple[int, int, int, int]]:
         """Cells linked to the hovered IFM pixel (its rows' weight cells) and OFM output (its columns)."""
@@ -431,11 +421,9 @@ class PlanPanel(QObject):
         tile = self.cycles.tile(self.cycles.cycle(self.t))
         rects = []
         if self.ifm_hover is not None:
-            for r in self.rows_of_pixel(self.ifm_hover):
-                rects += [(int(r), run.start, 1, run.stop - run.start) for run in tile.weight_cells_in_row(int(r))]
+            rects += links.row_cells(tile, self.rows_of_pixel(self.ifm_hover))
         if self.ofm_hover is not None:
-            top, bottom = tile.used_row_span
-            rects += [(top, int(col), bottom - top, 1) for col in self.columns_of_output(self.ofm_hover)]
+            rects += links.column_cells(tile, self.columns_of_output(self.ofm_hover))
         return rects
 
     # --- cells -----------------------------------------------------------------------------
@@ -506,12 +494,5 @@ class PlanPanel(QObject):
             return [(top, run.start, bottom - top, run.stop - run.start) for run in tile.copy_runs
                     if run.value == info.copy]
         if self.highlight == "pixel" and self.pinned_pixel is not None:
-            r = self.row_of_pixel(*self.pinned_pixel)
-            return [] if r is None else [(r, run.start, 1, run.stop - run.start) for run in tile.weight_cells_in_row(r)]
+            return links.row_cells(tile, links.rows_of_pixel(c.schedule, self.t, *self.pinned_pixel)[:1])
         return []
-
-    def row_of_pixel(self, channel: int, iy: int, ix: int) -> int | None:
-        """The row that IFM pixel (channel, iy, ix) drives in the current cycle, if any."""
-        src = self.cycles.schedule.row_sources(self.t)
-        hit = np.flatnonzero((src.c == channel) & (src.iy == iy) & (src.ix == ix))
-        return int(hit[0]) if hit.size else None
