@@ -38,10 +38,11 @@ class LinkLines(QWidget):
         self.hot = np.zeros(0, dtype=bool)  # the hovered pixel's lines
         self.thinned = 1  # every k-th line drawn
         self._drawn = QRect()  # where the lines were painted last
+        self._segs: list | None = None  # segments() of the current lines and views (None: to map again)
         host.installEventFilter(self)
         for vb in (grid.vb, ifm.vb):
-            vb.sigRangeChanged.connect(self.update)
-            vb.sigResized.connect(self.update)
+            vb.sigRangeChanged.connect(self.remap)
+            vb.sigResized.connect(self.remap)
         self.hide()
 
     def set_enabled(self, on: bool) -> None:
@@ -51,6 +52,7 @@ class LinkLines(QWidget):
     def set_lines(self, pixels: np.ndarray, rows: np.ndarray, hot: np.ndarray, step: int = 1) -> None:
         """This cycle's links (PlanCycles.ifm_links: already thinned to every step-th)."""
         self.pixels, self.rows, self.hot, self.thinned = pixels, rows, hot, step
+        self._segs = None
         if self.isVisible():  # repaint where the lines were and are (not the whole grid under them)
             drawn, self._drawn = self._drawn, self._bounds(self.segments())
             self.update(drawn.united(self._drawn))
@@ -60,13 +62,18 @@ class LinkLines(QWidget):
             self._place()
         return False
 
+    def remap(self, *_) -> None:
+        """A pane panned, zoomed, resized or a splitter moved: the lines are mapped again."""
+        self._segs = None
+        self.update()
+
     def _place(self) -> None:
         """Cover the host while the lines are on (hidden with it)."""
         if self.enabled_lines:
             self.setGeometry(self.host.rect())
             self.raise_()
         self.setVisible(self.enabled_lines)
-        self.update()
+        self.remap()
 
     # --- coordinates -----------------------------------------------------------------------------
     def _mapper(self, pane, vb):
@@ -80,7 +87,13 @@ class LinkLines(QWidget):
         return to_here
 
     def segments(self) -> list[tuple[QPointF, QPointF, bool]]:
-        """(IFM end, row end, hot) of every line in sight."""
+        """(IFM end, row end, hot) of every line in sight (mapped once per cycle or view change:
+        the cycle's update and its paint share them)."""
+        if self._segs is None:
+            self._segs = self._map_segments()
+        return self._segs
+
+    def _map_segments(self) -> list[tuple[QPointF, QPointF, bool]]:
         if not self.rows.size or self.grid.cols == 0:
             return []
         seen_ifm, seen_grid = self.ifm.vb.viewRect(), self.grid.vb.viewRect()

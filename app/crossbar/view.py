@@ -106,7 +106,7 @@ class CrossbarView(QWidget):
         self.lines = LinkLines(self.page, self.grid, self.ifm)
         self.panel = PlanPanel(self.grid, self.ifm, self.ofm, self, self.timeline, self.lines)
         for splitter in (self.single, side):
-            splitter.splitterMoved.connect(self.lines.update)
+            splitter.splitterMoved.connect(self.lines.remap)
         self.stack = QStackedWidget()
         for w in (self.message, self.page, self.compare):
             self.stack.addWidget(w)
